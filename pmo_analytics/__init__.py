@@ -1,0 +1,68 @@
+"""pmo_analytics: open, exact and explainable project portfolio analytics for IT PMOs.
+
+The public API is re-exported here. Imports are lazy: ``import pmo_analytics`` loads neither
+pandas-heavy modules nor PuLP, altair or openpyxl until a function that needs them is used.
+
+Examples
+--------
+>>> import pmo_analytics as pa
+>>> portfolio = pa.load_portfolio("data/sample")  # doctest: +SKIP
+>>> plan = pa.optimise(portfolio)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module (relative to this package) that defines it
+_EXPORTS: dict[str, str] = {
+    # loading and the container
+    "Portfolio": "portfolio",
+    "make_portfolio": "portfolio",
+    "load_portfolio": "io",
+    "write_portfolio": "io",
+    "PortfolioWarning": "io",
+    "PortfolioValidationError": "validation",
+    "generate_portfolio": "synthetic",
+    # scoring and value
+    "score_projects": "scoring",
+    "weighted_scores": "scoring",
+    "criteria_weights": "scoring",
+    "ahp_weights": "ahp",
+    "AHPResult": "ahp",
+    "project_financials": "financials",
+    # optimising
+    "optimise": "optimise",
+    "OptimiseOptions": "optimise",
+    "Plan": "optimise",
+    "check_plan": "optimise",
+    "InfeasiblePlanError": "optimise",
+    # capacity and health
+    "earned_value": "earned_value",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .ahp import AHPResult, ahp_weights
+    from .io import PortfolioWarning, load_portfolio, write_portfolio
+    from .portfolio import Portfolio, make_portfolio
+    from .scoring import criteria_weights, score_projects, weighted_scores
+    from .synthetic import generate_portfolio
+    from .validation import PortfolioValidationError
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pmo_analytics' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -1,0 +1,35 @@
+"""Charts: functions that take the library's tidy frames and return an ``alt.Chart``.
+
+Charts never save or show themselves; use :func:`save_chart` to write one to a file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "save_chart": "save",
+    "chart_spec": "save",
+    "use_theme": "theme",
+    "apply_theme": "theme",
+    "PALETTE": "theme",
+    "CATEGORY_COLOURS": "theme",
+    "portfolio_bubble_chart": "portfolio",
+    "cost_vs_budget_chart": "portfolio",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pmo_analytics.charts' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
