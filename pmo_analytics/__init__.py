@@ -42,6 +42,14 @@ _EXPORTS: dict[str, str] = {
     "InfeasiblePlanError": "optimise",
     # capacity and health
     "earned_value": "earned_value",
+    "earned_value_history": "earned_value",
+    "earned_value_curves": "earned_value",
+    "portfolio_roll_up": "earned_value",
+    "portfolio_trend": "earned_value",
+    "RagThresholds": "health",
+    "rag_status": "health",
+    "needs_attention": "health",
+    "continue_or_stop": "health",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -17,6 +17,10 @@ _EXPORTS: dict[str, str] = {
     "CATEGORY_COLOURS": "theme",
     "portfolio_bubble_chart": "portfolio",
     "cost_vs_budget_chart": "portfolio",
+    "earned_value_chart": "earned_value",
+    "cpi_spi_chart": "earned_value",
+    "performance_trend_chart": "earned_value",
+    "RAG_COLOURS": "earned_value",
 }
 
 __all__ = sorted(_EXPORTS)

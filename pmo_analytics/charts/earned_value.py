@@ -1,0 +1,324 @@
+"""Earned-value charts: S-curves with the EAC projection, the CPI–SPI quadrant, index trends.
+
+They take the tidy frames of :mod:`pmo_analytics.earned_value` and :mod:`pmo_analytics.health`
+and return altair charts in the project theme; they never save or show themselves.
+
+RAG colours come from the Okabe–Ito palette of :mod:`.theme` (colour-blind safe) and every RAG
+mark also differs in shape, so the status reads without colour too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..earned_value import CURVE_SERIES
+from ..health import RagThresholds, rag_status
+from .theme import HEIGHT, PALETTE, WIDTH
+
+#: RAG status colours (Okabe–Ito): bluish green, orange, vermilion; grey for unknown.
+RAG_COLOURS: dict[str, str] = {
+    "green": PALETTE[2],
+    "amber": PALETTE[1],
+    "red": PALETTE[5],
+    "unknown": "#999999",
+}
+RAG_SHAPES: dict[str, str] = {
+    "green": "circle",
+    "amber": "triangle-up",
+    "red": "square",
+    "unknown": "diamond",
+}
+_SERIES_COLOURS = [PALETTE[0], PALETTE[2], PALETTE[5], PALETTE[5]]
+_SERIES_DASH = [[1, 0], [1, 0], [1, 0], [6, 4]]
+_INDEX_TITLES = {"cpi": "CPI", "spi": "SPI", "spi_t": "SPI(t)", "tcpi": "TCPI"}
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{what} lacks the column(s) {', '.join(missing)}; it needs {', '.join(columns)}"
+        )
+
+
+def earned_value_chart(
+    curves: pd.DataFrame,
+    *,
+    projects: Sequence[str] | None = None,
+    columns: int = 2,
+    title: str | None = None,
+) -> alt.Chart:
+    """Earned-value S-curves: cumulative PV, EV and AC, and the dashed EAC projection.
+
+    Parameters
+    ----------
+    curves : DataFrame
+        From :func:`pmo_analytics.earned_value_curves` (project_id, name, period, series,
+        amount).
+    projects : sequence of str, optional
+        Project ids to draw (default: all in ``curves``). Several projects give one small
+        chart each, with their own amount scale.
+    columns : int
+        Small charts per row when there are several projects.
+    title : str, optional
+
+    Returns
+    -------
+    alt.Chart
+        x = period, y = cumulative amount [currency], colour and dash = series.
+
+    Raises
+    ------
+    ValueError
+        When a column is missing or a requested project has no curves.
+
+    Examples
+    --------
+    >>> import pmo_analytics as pa
+    >>> p = pa.generate_portfolio(40, n_periods=8, seed=4)
+    >>> chart = earned_value_chart(pa.earned_value_curves(p))
+    >>> chart.to_dict()["mark"]["type"]
+    'line'
+    """
+    _require(curves, ("project_id", "name", "period", "series", "amount"), "the curves frame")
+    data = curves
+    if projects is not None:
+        unknown = sorted(set(projects) - set(curves["project_id"]))
+        if unknown:
+            raise ValueError(
+                f"no curves for {', '.join(unknown)}; projects in the frame: "
+                f"{', '.join(sorted(curves['project_id'].unique())[:20])}"
+            )
+        data = curves[curves["project_id"].isin(list(projects))]
+    data = data.assign(
+        period=data["period"].astype(str),
+        amount=data["amount"].astype(float),
+        project=data["project_id"].astype(str) + " · " + data["name"].astype(str),
+    )
+    several = data["project_id"].nunique() > 1
+    encoding = {
+        "x": alt.X("period:O", title="Period", sort=sorted(data["period"].unique())),
+        "y": alt.Y("amount:Q", title="Cumulative amount", axis=alt.Axis(format="~s")),
+        "color": alt.Color(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=list(CURVE_SERIES), range=_SERIES_COLOURS),
+        ),
+        "strokeDash": alt.StrokeDash(
+            "series:N", title=None, scale=alt.Scale(domain=list(CURVE_SERIES), range=_SERIES_DASH)
+        ),
+        "tooltip": [
+            alt.Tooltip("project:N", title="Project"),
+            alt.Tooltip("period:O", title="Period"),
+            alt.Tooltip("series:N", title="Series"),
+            alt.Tooltip("amount:Q", title="Amount", format=",.0f"),
+        ],
+    }
+    if several:
+        encoding["facet"] = alt.Facet("project:N", title=None, columns=columns)
+    size = (
+        {"width": WIDTH // 2, "height": HEIGHT // 2}
+        if several
+        else {"width": WIDTH, "height": HEIGHT}
+    )
+    chart = (
+        alt.Chart(data, title=title or "Earned value: plan, progress and cost", **size)
+        .mark_line(point=True)
+        .encode(**encoding)
+    )
+    return chart.resolve_scale(x="independent", y="independent") if several else chart
+
+
+def cpi_spi_chart(
+    ev_frame: pd.DataFrame,
+    *,
+    thresholds: RagThresholds | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Cost against schedule performance of the projects: the CPI–SPI(t) quadrant.
+
+    Parameters
+    ----------
+    ev_frame : DataFrame
+        From :func:`pmo_analytics.earned_value` (filter it first, e.g. to the in-flight
+        projects). Projects whose indices cannot be computed are left out (said in the
+        subtitle).
+    thresholds : RagThresholds, optional
+        RAG thresholds; their ``schedule_index`` (SPI(t) by default) is the x axis.
+    title : str, optional
+
+    Returns
+    -------
+    alt.LayerChart
+        x = schedule index, y = CPI, one mark per project coloured and shaped by RAG status,
+        sized by BAC; reference lines at 1 and the four quadrants labelled.
+
+    Examples
+    --------
+    >>> import pmo_analytics as pa
+    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4)
+    >>> chart = cpi_spi_chart(pa.earned_value(p))
+    >>> len(chart.to_dict()["layer"])
+    4
+    """
+    th = thresholds or RagThresholds()
+    index = th.schedule_index
+    _require(
+        ev_frame,
+        ("name", "cpi", index, "tcpi", "ev", "ac", "bac", "eac", "vac"),
+        "the earned-value frame",
+    )
+    rag = rag_status(ev_frame, thresholds=th)
+    data = pd.DataFrame(
+        {
+            "project_id": ev_frame.index.astype(str),
+            "name": ev_frame["name"].astype(str).to_numpy(),
+            "cpi": ev_frame["cpi"].astype(float).to_numpy(),
+            "schedule": ev_frame[index].astype(float).to_numpy(),
+            "bac": ev_frame["bac"].astype(float).to_numpy(),
+            "eac": ev_frame["eac"].astype(float).to_numpy(),
+            "vac": ev_frame["vac"].astype(float).to_numpy(),
+            "rag": rag["rag"].to_numpy(),
+        }
+    )
+    shown = data.dropna(subset=["cpi", "schedule"])
+    left_out = len(data) - len(shown)
+    lo = float(min(0.7, *(shown[["cpi", "schedule"]].min() - 0.05))) if len(shown) else 0.7
+    hi = float(max(1.3, *(shown[["cpi", "schedule"]].max() + 0.05))) if len(shown) else 1.3
+    scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
+    name = _INDEX_TITLES[index]
+    subtitle = [f"{len(shown)} projects; size = budget at completion"]
+    if left_out:
+        subtitle.append(f"{left_out} left out: no cost or planned value yet")
+    base = alt.Chart(shown)
+    points = base.mark_point(filled=True, opacity=0.85, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("schedule:Q", title=f"Schedule performance {name} (>1 ahead)", scale=scale),
+        y=alt.Y("cpi:Q", title="Cost performance CPI (>1 under budget)", scale=scale),
+        color=alt.Color(
+            "rag:N",
+            title="RAG",
+            scale=alt.Scale(domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())),
+        ),
+        shape=alt.Shape(
+            "rag:N",
+            title="RAG",
+            scale=alt.Scale(domain=list(RAG_SHAPES), range=list(RAG_SHAPES.values())),
+        ),
+        size=alt.Size("bac:Q", title="BAC", scale=alt.Scale(range=[40, 600]), legend=None),
+        tooltip=[
+            alt.Tooltip("project_id:N", title="Project"),
+            alt.Tooltip("name:N", title="Name"),
+            alt.Tooltip("rag:N", title="RAG"),
+            alt.Tooltip("cpi:Q", title="CPI", format=".2f"),
+            alt.Tooltip("schedule:Q", title=name, format=".2f"),
+            alt.Tooltip("eac:Q", title="EAC", format=",.0f"),
+            alt.Tooltip("vac:Q", title="VAC", format=",.0f"),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=7, dy=-7, fontSize=10, color="#444444").encode(
+        x=alt.X("schedule:Q", scale=scale), y=alt.Y("cpi:Q", scale=scale), text="project_id:N"
+    )
+    rules = alt.Chart(pd.DataFrame({"x": [1.0], "y": [1.0]}))
+    rule = rules.mark_rule(color="#777777", strokeDash=[4, 3])
+    lines = rule.encode(x=alt.X("x:Q", scale=scale)) + rule.encode(y=alt.Y("y:Q", scale=scale))
+    pad = (hi - lo) * 0.04
+    corners = pd.DataFrame(
+        {
+            "x": [lo + pad, hi - pad, lo + pad, hi - pad],
+            "y": [hi - pad, hi - pad, lo + pad, lo + pad],
+            "text": [
+                "Behind schedule, under budget",
+                "Ahead of schedule, under budget",
+                "Behind schedule, over budget",
+                "Ahead of schedule, over budget",
+            ],
+            "align": ["left", "right", "left", "right"],
+        }
+    )
+    quadrants = [
+        alt.Chart(corners[corners["align"] == align])
+        .mark_text(align=align, baseline="middle", fontSize=11, color="#555555", fontStyle="italic")
+        .encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N")
+        for align in ("left", "right")
+    ]
+    return alt.layer(
+        lines,
+        quadrants[0] + quadrants[1],
+        points,
+        labels,
+        title=alt.Title(title or "Cost and schedule performance", subtitle=subtitle),
+        width=WIDTH,
+        height=HEIGHT + 100,
+    )
+
+
+def performance_trend_chart(
+    history: pd.DataFrame,
+    *,
+    unit: str = "project_id",
+    measures: Sequence[str] = ("cpi", "spi_t"),
+    units: Sequence[str] | None = None,
+    title: str | None = None,
+) -> alt.Chart:
+    """How the performance indices moved period by period: one line per project (or group).
+
+    Parameters
+    ----------
+    history : DataFrame
+        From :func:`pmo_analytics.earned_value_history` (unit ``project_id``) or
+        :func:`pmo_analytics.portfolio_trend` (unit ``portfolio`` or the ``by`` column).
+    unit : str
+        The column naming each line.
+    measures : sequence of str
+        Index columns to draw, one small chart each (``cpi``, ``spi``, ``spi_t``, ``tcpi``).
+    units : sequence of str, optional
+        Only these lines.
+    title : str, optional
+
+    Returns
+    -------
+    alt.Chart
+        x = period, y = index value (1 = on plan), colour = unit, one panel per measure.
+
+    Examples
+    --------
+    >>> import pmo_analytics as pa
+    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4)
+    >>> chart = performance_trend_chart(pa.portfolio_trend(p), unit="portfolio")
+    >>> chart.to_dict()["encoding"]["facet"]["field"]
+    'measure'
+    """
+    _require(history, (unit, "period", *measures), "the history frame")
+    data = history if units is None else history[history[unit].isin(list(units))]
+    long = data.melt(id_vars=[unit, "period"], value_vars=list(measures), var_name="measure")
+    long = long.assign(
+        period=long["period"].astype(str),
+        unit=long[unit].astype(str),
+        measure=long["measure"].map(lambda m: _INDEX_TITLES.get(m, m)),
+        value=long["value"].astype(float),
+    ).replace({"value": {np.inf: np.nan, -np.inf: np.nan}})
+    return (
+        alt.Chart(
+            long,
+            title=title or "Performance indices over time",
+            width=WIDTH // 2,
+            height=HEIGHT // 2,
+        )
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", title="Period", sort=sorted(long["period"].unique())),
+            y=alt.Y("value:Q", title="Index (1 = on plan)", scale=alt.Scale(zero=False)),
+            color=alt.Color("unit:N", title=unit.replace("_", " ")),
+            facet=alt.Facet("measure:N", title=None, columns=len(measures)),
+            tooltip=[
+                alt.Tooltip("unit:N", title=unit.replace("_", " ")),
+                alt.Tooltip("period:O", title="Period"),
+                alt.Tooltip("measure:N", title="Index"),
+                alt.Tooltip("value:Q", title="Value", format=".2f"),
+            ],
+        )
+    )
