@@ -1,0 +1,292 @@
+"""Diagnosis: why a project is out of a plan, and why no plan satisfies the rules.
+
+:func:`exclusion_reasons` tries every start of every excluded project against the plan's
+remaining budget, capacity and rules (vectorised over the constraint matrix) and names what
+blocks it. :func:`diagnose_infeasibility` finds the smallest relaxation of the limits and
+forced choices (elastic slack, minimised relative to each limit) that would let the rules hold
+and says it in words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from .formulation import ELASTIC_FAMILIES, Block, Formulation
+
+_TOL = 1e-6
+
+
+def row_table(formulation: Formulation) -> pd.DataFrame:
+    """Every constraint row stacked: family, sense, rhs, resource label, period, block row."""
+    parts = []
+    for block in formulation.blocks:
+        rows = block.rows
+        if block.family == "capacity":
+            resource = rows["role"].astype(str)
+        elif block.family in ("budget", "total_budget"):
+            resource = pd.Series("budget", index=rows.index)
+        else:
+            resource = pd.Series(block.family, index=rows.index)
+        period = rows["period"] if "period" in rows else pd.Series(pd.NaT, index=rows.index)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "family": block.family,
+                    "sense": block.sense,
+                    "rhs": rows["rhs"].to_numpy(dtype=float),
+                    "resource": resource.to_numpy(),
+                    "period": period.to_numpy(),
+                    "block_row": np.arange(block.size),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["family", "sense", "rhs", "resource", "period", "block_row"]
+    )
+
+
+_CAUSE = {
+    "budget": "budget",
+    "total_budget": "budget",
+    "requires": "dependency",
+    "follows": "dependency",
+    "excludes": "dependency",
+    "balance": "balance",
+    "starts": "start_limit",
+}
+
+
+def option_collisions(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
+    """For every start option not in the plan: the rows it would break if added alone.
+
+    Returns one row per (option column, broken row): col, project_id, row, family, cause
+    (budget, capacity:ROLE, dependency, balance, start_limit), resource, period, need
+    (the option's coefficient), remaining (rhs − used), overrun (relative to the limit).
+    """
+    matrix = formulation.sparse_matrix()
+    rows = row_table(formulation)
+    used = matrix @ x
+    n_x = len(formulation.options)
+    opts = formulation.options.reset_index()
+    out_cols = opts.loc[x[:n_x] < 0.5, "col"].to_numpy()
+    sub = matrix[:, out_cols].tocoo()
+    frame = pd.DataFrame({"row": sub.row, "col": out_cols[sub.col], "need": sub.data})
+    frame = frame.join(rows[["family", "sense", "rhs", "resource", "period"]], on="row")
+    frame = frame[frame["sense"] == "<="]
+    frame["remaining"] = frame["rhs"].to_numpy() - used[frame["row"].to_numpy()]
+    excess = frame["need"] - frame["remaining"]
+    frame = frame[excess > _TOL * np.maximum(1.0, frame["rhs"].abs())].copy()
+    frame["overrun"] = (frame["need"] - frame["remaining"]) / np.maximum(frame["rhs"].abs(), 1e-9)
+    frame["cause"] = frame["family"].map(_CAUSE).fillna(frame["family"])
+    capacity = frame["family"] == "capacity"
+    frame.loc[capacity, "cause"] = "capacity:" + frame.loc[capacity, "resource"].astype(str)
+    frame["project_id"] = opts.set_index("col").loc[frame["col"].to_numpy(), "project_id"].to_numpy()
+    return frame.reset_index(drop=True)
+
+
+def exclusion_reasons(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
+    """Why each candidate left out of the plan is out (one row per project_id).
+
+    Columns: reason (dependency, budget, capacity:ROLE, balance, start_limit, or ``value`` when
+    some start would fit every rule — not worth it under the objective, or the search stopped
+    early), best_col (the start option that comes closest to fitting).
+    """
+    n_x = len(formulation.options)
+    opts = formulation.options.reset_index()
+    selected_projects = set(opts.loc[x[:n_x] > 0.5, "project_id"])
+    out = opts[~opts["project_id"].isin(selected_projects)][["project_id", "col", "pos"]]
+    if out.empty:
+        return pd.DataFrame(columns=["reason", "best_col"], index=pd.Index([], name="project_id"))
+    collisions = option_collisions(formulation, x)
+    collisions = collisions[collisions["project_id"].isin(out["project_id"])]
+    per_option = collisions.groupby("col").agg(
+        dependency=("cause", lambda c: (c == "dependency").any()),
+        total=("overrun", "sum"),
+    )
+    worst = collisions.sort_values(["col", "overrun"], ascending=[True, False]).drop_duplicates("col")
+    options = out.set_index("col").join(per_option).join(worst.set_index("col")["cause"])
+    options["dependency"] = options["dependency"].astype("boolean").fillna(False).astype(bool)
+    options["total"] = options["total"].fillna(0.0)
+    options["cause"] = options["cause"].fillna("value")
+    # an option blocked by a dependency is ranked after every option that is not
+    options["rank_key"] = options["dependency"].astype(float) * 1e12 + options["total"]
+    options = options.reset_index().sort_values(["project_id", "rank_key", "pos"], kind="stable")
+    best = options.drop_duplicates("project_id").set_index("project_id")
+    reason = best["cause"].where(~best["dependency"], "dependency")
+    return pd.DataFrame({"reason": reason, "best_col": best["col"]}).rename_axis("project_id")
+
+
+# --------------------------------------------------------------------------- infeasibility
+def elastic_formulation(formulation: Formulation, *, forced_weight: float = 10.0) -> tuple[Formulation, pd.DataFrame]:
+    """The formulation with a slack on every limit and forced row, minimising relative slack.
+
+    Returns the elastic formulation and a table of its slack columns (col, family,
+    block_row, weight).
+    """
+    columns = formulation.columns.copy()
+    # optional projects are discouraged, so the diagnosis speaks of the work that must run
+    n_x = len(formulation.options)
+    must_cols = set()
+    forced = formulation.block("forced")
+    if forced is not None:
+        must_cols = set(forced.entries["col"])
+    objective = np.where(np.isin(np.arange(len(columns)), list(must_cols)), 0.0, -1e-6)
+    objective[n_x:] = 0.0
+    columns["objective"] = objective
+    blocks, slacks = [], []
+    for block in formulation.blocks:
+        if block.family not in ELASTIC_FAMILIES:
+            blocks.append(block)
+            continue
+        first = len(columns) + sum(len(s) for s in slacks)
+        k = block.size
+        rhs = block.rows["rhs"].to_numpy(dtype=float)
+        if block.family == "forced":
+            weight = np.full(k, forced_weight)
+            coef = 1.0  # sum x + s == 1: s is how much of the project is dropped
+        elif block.family == "balance":
+            weight = np.full(k, 1.0 / max(1.0, float(np.abs(block.entries["coef"]).max())))
+            coef = -1.0
+        else:
+            weight = 1.0 / np.maximum(np.abs(rhs), 1e-6)
+            weight = np.where(np.abs(rhs) < 1e-9, 1.0, weight)
+            coef = -1.0
+        slack = pd.DataFrame(
+            {"col": first + np.arange(k), "family": block.family, "block_row": np.arange(k), "weight": weight}
+        )
+        slacks.append(slack)
+        entries = pd.concat(
+            [block.entries, pd.DataFrame({"row": np.arange(k), "col": slack["col"], "coef": coef})],
+            ignore_index=True,
+        )
+        blocks.append(Block(block.family, block.sense, block.rows, entries))
+    slack_table = pd.concat(slacks, ignore_index=True) if slacks else pd.DataFrame(columns=["col", "family", "block_row", "weight"])
+    extra = pd.DataFrame(
+        {
+            "name": [f"slack_{c}" for c in slack_table["col"]],
+            "lb": 0.0,
+            "ub": np.inf,
+            "binary": False,
+            "objective": -slack_table["weight"].to_numpy(dtype=float),
+        }
+    )
+    elastic = dataclasses.replace(
+        formulation, columns=pd.concat([columns, extra], ignore_index=True), blocks=blocks, constant=0.0
+    )
+    return elastic, slack_table
+
+
+def diagnose_infeasibility(
+    formulation: Formulation,
+    portfolio,
+    *,
+    solver: str = "cbc",
+    time_limit: float | None = 60.0,
+) -> pd.DataFrame:
+    """The smallest relaxation that lets the rules hold, one row per relaxed limit, in words.
+
+    Columns: family, resource, period, project_id, needed, available, shortfall, message.
+    """
+    from .model import solve
+
+    elastic, slacks = elastic_formulation(formulation)
+    result = solve(elastic, solver=solver, time_limit=time_limit, gap=0.0)
+    columns = ["family", "resource", "period", "project_id", "needed", "available", "shortfall", "message"]
+    if result.values is None:
+        return pd.DataFrame(
+            [{"family": "unknown", "message": f"the rules could not be analysed ({result.status}: {result.message})"}],
+            columns=columns,
+        )
+    values = result.values
+    slacks = slacks.assign(amount=values[slacks["col"].to_numpy()])
+    relaxed = slacks[slacks["amount"] > 1e-6]
+    # activity of each original row in the elastic solution (without its slack)
+    matrix = formulation.sparse_matrix()
+    activity = matrix @ values[: matrix.shape[1]]
+    offsets = dict(zip([b.family for b in formulation.blocks], np.cumsum([0] + [b.size for b in formulation.blocks])[:-1], strict=True))
+    projects = portfolio.projects
+    opts = formulation.options.reset_index()
+    rows_out = []
+    for item in relaxed.itertuples(index=False):
+        block = formulation.block(item.family)
+        label = block.rows.iloc[item.block_row]
+        row = offsets[item.family] + item.block_row
+        needed = float(activity[row])
+        available = float(label["rhs"])
+        contributors = _contributors(block, item.block_row, values, opts, projects)
+        if item.family == "capacity":
+            message = (
+                f"the projects that must run (mandatory, in flight, forced in) need {needed:,.1f} "
+                f"{label['role']} FTE in {label['period']}; capacity is {available:,.1f}"
+                f" (short by {needed - available:,.1f}){contributors}"
+            )
+            rows_out.append(("capacity", label["role"], label["period"], None, needed, available, needed - available, message))
+        elif item.family == "budget":
+            message = (
+                f"the projects that must run need {needed:,.0f} in {label['period']}; "
+                f"the budget is {available:,.0f} (short by {needed - available:,.0f}){contributors}"
+            )
+            rows_out.append(("budget", "budget", label["period"], None, needed, available, needed - available, message))
+        elif item.family == "total_budget":
+            message = f"the projects that must run cost {needed:,.0f} over the horizon; the total budget is {available:,.0f}{contributors}"
+            rows_out.append(("total_budget", "budget", None, None, needed, available, needed - available, message))
+        elif item.family == "forced":
+            pid = label["project_id"]
+            name = projects.at[pid, "name"] if pid in projects.index else pid
+            why = label.get("reason", "forced in")
+            deps = portfolio.dependencies
+            related = deps[(deps["project_id"] == pid) | (deps["other_id"] == pid)]
+            dep_text = (
+                "; its dependencies: " + ", ".join(f"{r.project_id} {r.kind} {r.other_id}" for r in related.itertuples())
+                if len(related)
+                else ""
+            )
+            blockers = _forced_blockers(formulation, values, pid)
+            message = (
+                f"{pid} {name} ({why.replace('_', ' ')}) does not fit: {blockers}; leaving it out is "
+                f"the smallest change{dep_text}"
+            )
+            rows_out.append(("forced", None, None, pid, 1.0, 0.0, float(item.amount), message))
+        elif item.family == "balance":
+            message = f"balance rule cannot be met: {label['by']} {label['group']} {label['bound']} share {label['share']:.0%} of {label['measure']}"
+            rows_out.append(("balance", f"{label['by']}={label['group']}", None, None, needed, available, float(item.amount), message))
+        elif item.family == "starts":
+            message = f"{needed:,.0f} projects that must run start in {label['period']}; at most {available:,.0f} may start per period"
+            rows_out.append(("starts", "starts", label["period"], None, needed, available, needed - available, message))
+    out = pd.DataFrame(rows_out, columns=columns)
+    return out.sort_values(["family", "shortfall"], ascending=[True, False], kind="stable").reset_index(drop=True)
+
+
+def _forced_blockers(formulation: Formulation, values: np.ndarray, project_id: str) -> str:
+    """What a must-run project left out of the elastic solution would break at its best start."""
+    x = values[: len(formulation.columns)].copy()
+    collisions = option_collisions(formulation, x)
+    mine = collisions[collisions["project_id"] == project_id]
+    if mine.empty:
+        return "it conflicts with the other rules"
+    best = mine.groupby("col")["overrun"].sum().idxmin()
+    parts = []
+    for row in mine[mine["col"] == best].sort_values("overrun", ascending=False).head(3).itertuples(index=False):
+        if row.family == "capacity":
+            parts.append(f"{row.need:,.1f} {row.resource} FTE in {row.period} where {max(row.remaining, 0):,.1f} remain")
+        elif row.family == "budget":
+            parts.append(f"{row.need:,.0f} in {row.period} where {max(row.remaining, 0):,.0f} of the budget remain")
+        else:
+            parts.append(f"a {row.family} rule")
+    return "even at its best start it needs " + "; ".join(parts)
+
+
+def _contributors(block: Block, block_row: int, values: np.ndarray, opts: pd.DataFrame, projects: pd.DataFrame, top: int = 4) -> str:
+    entries = block.entries[block.entries["row"] == block_row]
+    entries = entries[entries["col"] < len(opts)]
+    active = entries[values[entries["col"].to_numpy()] > 0.5]
+    if active.empty:
+        return ""
+    who = opts.set_index("col").loc[active["col"].to_numpy(), "project_id"].to_numpy()
+    load = pd.Series(active["coef"].to_numpy(), index=who).groupby(level=0).sum().sort_values(ascending=False)
+    shown = ", ".join(f"{pid} {load[pid]:,.1f}" for pid in load.index[:top])
+    more = f" and {len(load) - top} more" if len(load) > top else ""
+    return f" — largest: {shown}{more}"

@@ -1,0 +1,187 @@
+"""Plans in plain words: the run's summary and why one project is in or out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .plan import Plan
+
+
+def _money(v: float) -> str:
+    return f"{v:,.0f}"
+
+
+def plan_summary_text(plan: Plan, *, top: int = 50) -> str:
+    """What the command line prints after a run: status, value, spend, the selected projects."""
+    lines = []
+    status = plan.status
+    if status == "optimal":
+        head = "optimal (proven)"
+    elif status == "feasible":
+        head = f"feasible — best plan found; optimum not proven (bound {plan.bound:,.2f}, gap {plan.gap:.2%})"
+    else:
+        head = status
+    lines.append(f"status      {head}")
+    if plan.is_solution():
+        lines.append(f"objective   {plan.objective:,.2f} ({plan.options.value_basis})")
+        lines.append(f"selected    {plan.n_selected} of {len(plan.schedule)} projects")
+        lines.append(f"cost        {_money(plan.total_cost)} in the horizon")
+    lines.append(f"solver      {plan.solver}, {plan.seconds:.1f} s")
+    for note in plan.notes:
+        lines.append(f"note        {note}")
+    if len(plan.diagnosis):
+        lines.append("")
+        lines.append("No plan satisfies the rules. The smallest relaxation that would:")
+        lines.extend(f"  - {m}" for m in plan.diagnosis["message"])
+    if plan.is_solution():
+        table = plan.plan_table()
+        chosen = table[table["selected"]].sort_values(["start", "project_id"])
+        lines.append("")
+        shown = chosen.head(top)
+        lines.append(
+            shown[["project_id", "name", "category", "start", "finish", "value", "cost", "reason"]].to_string(
+                index=False, formatters={"value": "{:,.2f}".format, "cost": "{:,.0f}".format}
+            )
+        )
+        if len(chosen) > top:
+            lines.append(f"... and {len(chosen) - top} more (see plan.csv)")
+        binding = plan.binding.head(5)
+        if len(binding):
+            lines.append("")
+            lines.append("binding limits (most valuable first):")
+            for row in binding.itertuples(index=False):
+                price = "" if not np.isfinite(row.shadow_price or np.nan) else f"; {_price(row.resource, row.shadow_price)}"
+                lines.append(
+                    f"  {row.resource} {row.period}: {row.used:,.1f} of {row.available:,.1f} used"
+                    f" ({row.utilisation:.0%}), keeps {row.blocked} project(s) out{price}"
+                )
+    return "\n".join(lines)
+
+
+def _price(resource: str, price: float) -> str:
+    if resource == "budget":
+        return f"another 100,000 is worth about {price * 100_000:,.2f} of value"
+    return f"one more {resource} FTE is worth about {price:,.2f} of value"
+
+
+def _load_text(plan: Plan, project_id: str, col: int) -> list[str]:
+    from .diagnose import option_collisions
+
+    collisions = option_collisions(plan.formulation, _x(plan))
+    mine = collisions[collisions["col"] == col].sort_values("overrun", ascending=False)
+    parts = []
+    for row in mine.itertuples(index=False):
+        if row.family == "capacity":
+            parts.append(
+                f"{row.need:,.1f} {row.resource} FTE in {row.period} where {max(row.remaining, 0):,.1f} remain "
+                f"(capacity {row.rhs:,.1f})"
+            )
+        elif row.family == "budget":
+            parts.append(f"{_money(row.need)} in {row.period} where {_money(max(row.remaining, 0))} of the budget remain")
+        elif row.family == "total_budget":
+            parts.append(f"{_money(row.need)} of the total budget where {_money(max(row.remaining, 0))} remain")
+        elif row.family in ("requires", "follows", "excludes"):
+            parts.append(_dependency_text(plan, row.family, int(row.row)))
+        elif row.family == "balance":
+            parts.append("a balance rule on the portfolio's mix")
+        elif row.family == "starts":
+            parts.append(f"the limit on projects starting in {row.period}")
+    return list(dict.fromkeys(parts))
+
+
+def _dependency_text(plan: Plan, family: str, stacked_row: int) -> str:
+    offset = 0
+    for block in plan.formulation.blocks:
+        if block.family == family:
+            label = block.rows.iloc[stacked_row - offset]
+            break
+        offset += block.size
+    else:  # pragma: no cover
+        return "a dependency"
+    other = label["other_id"] if label["project_id"] == label.get("project_id") else label["project_id"]
+    if family == "excludes":
+        return f"it excludes {label['other_id'] if label['other_id'] != other else other}, which is in the plan"
+    if family == "follows":
+        return f"it must follow {label['other_id']}, which is not in the plan early enough"
+    return f"it requires {label['other_id']}, which is not in the plan"
+
+
+def _x(plan: Plan) -> np.ndarray:
+    n = len(plan.formulation.columns)
+    x = np.zeros(n)
+    x[: len(plan.solution)] = plan.solution.to_numpy()
+    return x
+
+
+def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str:
+    """Why ``project_id`` is in or out of ``plan``, in plain words (see :meth:`Plan.explain`)."""
+    schedule = plan.schedule
+    if project_id not in schedule.index:
+        raise KeyError(f"{project_id!r} is not a project of this portfolio (e.g. {', '.join(schedule.index[:3])})")
+    row = schedule.loc[project_id]
+    name = f"{project_id} {row['name']}"
+    candidates = schedule[~schedule["reason"].isin(["completed", "cancelled"])]
+    rank = int(candidates["value"].rank(ascending=False, method="min").get(project_id, np.nan)) if project_id in candidates.index and pd.notna(row["value"]) else None
+    value_text = f"strategic value {row['value']:,.2f}" + (f" (rank {rank} of {len(candidates)} candidates)" if rank else "")
+    if row["selected"]:
+        duration = plan.portfolio.projects.at[project_id, "duration"]
+        why = {
+            "mandatory": "it is mandatory",
+            "in_flight": "it is in flight and continues",
+        }.get(row["reason"], "it earns its place on value within the limits")
+        if project_id in plan.options.force_in:
+            why = "it was forced in"
+        return (
+            f"{name} is in the plan: starts {row['start']}, finishes {row['finish']} ({duration} periods); "
+            f"{why}. {value_text}, cost {_money(row['cost'])}."
+        )
+    reason = row["reason"]
+    if reason in ("completed", "cancelled"):
+        return f"{name} is not a candidate: its status is {reason}."
+    if reason == "forced_out":
+        return f"{name} is not in the plan: it was forced out. {value_text}."
+    if reason == "window":
+        return f"{name} is not in the plan: it cannot finish inside the horizon from any start of its window."
+    if not plan.is_solution():
+        return f"{name} is not in the plan: no plan satisfies the rules ({plan.status})."
+    from .diagnose import exclusion_reasons
+
+    best = exclusion_reasons(plan.formulation, _x(plan)).loc[project_id, "best_col"]
+    start = plan.formulation.options.reset_index().set_index("col").at[int(best), "start"]
+    blockers = _load_text(plan, project_id, int(best))
+    if blockers:
+        text = f"{name} is not in the plan ({reason}): even at its best start {start} it would need " + "; ".join(blockers) + "."
+    else:
+        text = f"{name} is not in the plan: it would fit at {start}, but it adds too little under the objective ({value_text})."
+    text += f" {value_text[0].upper()}{value_text[1:]}, cost {_money(row['cost'])}."
+    if what_if:
+        text += " " + _forcing_text(plan, project_id)
+    return text
+
+
+def _forcing_text(plan: Plan, project_id: str) -> str:
+    from .run import optimise
+
+    options = plan.options.replace(force_in=(*plan.options.force_in, project_id), shadow_prices=False)
+    forced = optimise(plan.portfolio, options)
+    if not forced.is_solution():
+        first = forced.diagnosis["message"].iloc[0] if len(forced.diagnosis) else forced.status
+        return f"It cannot be forced in: {first}."
+    lost = plan.objective - forced.objective
+    dropped = plan.selected.difference(forced.selected)
+    moved = [
+        p for p in plan.selected.intersection(forced.selected) if plan.schedule.at[p, "start"] != forced.schedule.at[p, "start"]
+    ]
+    names = plan.schedule["name"]
+    text = f"Forcing it in would cost {lost:,.2f} of value (objective {plan.objective:,.2f} → {forced.objective:,.2f})"
+    if len(dropped):
+        text += "; it would displace " + ", ".join(f"{p} {names[p]}" for p in dropped)
+    if moved:
+        text += "; and move " + ", ".join(f"{p} ({plan.schedule.at[p, 'start']} → {forced.schedule.at[p, 'start']})" for p in moved)
+    if forced.status != "optimal":
+        text += f" (the forced plan is {forced.status})"
+    return text + "."

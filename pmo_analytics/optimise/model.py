@@ -1,0 +1,239 @@
+"""The only module that imports PuLP: a :class:`~.formulation.Formulation` in, a solution out.
+
+Variables are a pandas Series of PuLP variables indexed like the formulation's columns (the
+first ones by (project_id, start)); each constraint row is one ``LpAffineExpression`` built
+from that row's slice of the block's entries (no per-element Python arithmetic). Solvers: CBC
+(bundled with PuLP) and HiGHS (``highspy``), each run in its own temporary directory, with a
+time limit, relative gap, threads, a fixed seed and an optional warm start. The status is
+read from PuLP's *solution* status, so a time-limit stop is never mistaken for an optimum,
+and no variable value is read after a failed solve.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from .formulation import Formulation
+
+_SENSE = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
+
+
+@dataclass
+class SolveResult:
+    """What a solver run gave.
+
+    status is ``optimal`` (proven), ``feasible`` (a plan, optimum not proven), ``infeasible``
+    or ``not_solved``; ``values`` holds the column values only when a solution exists.
+    ``objective`` and ``bound`` include the formulation's constant; ``duals`` (LP runs only)
+    maps a block family to its row duals.
+    """
+
+    status: str
+    values: np.ndarray | None
+    objective: float | None
+    bound: float | None
+    solver: str
+    build_seconds: float
+    solve_seconds: float
+    message: str = ""
+    duals: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def build_problem(formulation: Formulation, *, relax: bool = False) -> tuple[pulp.LpProblem, pd.Series, list[tuple[str, list]]]:
+    """A PuLP problem from the formulation (``relax``: binaries become continuous in [0, 1])."""
+    prob = pulp.LpProblem("portfolio", pulp.LpMaximize)
+    cols = formulation.columns
+    binary = cols["binary"].to_numpy() & (not relax)
+    n_x = len(formulation.options)
+    x = prob.add_variable_dicts(
+        "x", range(n_x), lowBound=0, upBound=1, cat=pulp.LpContinuous if relax else pulp.LpBinary
+    )
+    variables = list(x.values())
+    for name, lb, ub, is_bin in zip(
+        cols["name"].iloc[n_x:], cols["lb"].iloc[n_x:], cols["ub"].iloc[n_x:], binary[n_x:], strict=True
+    ):
+        variables.append(
+            prob.add_variable(
+                name,
+                lowBound=float(lb),
+                upBound=None if not math.isfinite(ub) else float(ub),
+                cat=pulp.LpBinary if is_bin else pulp.LpContinuous,
+            )
+        )
+    var_array = np.empty(len(variables), dtype=object)
+    var_array[:] = variables
+    index = formulation.options.index.append(pd.Index(cols["name"].iloc[n_x:])) if len(cols) > n_x else formulation.options.index
+    series = pd.Series(var_array, index=index, name="variable")
+
+    objective = cols["objective"].to_numpy(dtype=float)
+    nz = np.flatnonzero(objective)
+    # the formulation's constant is added to the objective and bound after solving
+    prob.setObjective(pulp.LpAffineExpression(zip(var_array[nz], objective[nz].tolist(), strict=True)))
+    constraints: list[tuple[str, list]] = []
+    for block in formulation.blocks:
+        entries = block.entries.sort_values(["row", "col"], kind="stable")
+        rows = entries["row"].to_numpy()
+        cols_ = entries["col"].to_numpy()
+        coefs = entries["coef"].to_numpy(dtype=float)
+        bounds = np.searchsorted(rows, np.arange(block.size + 1))
+        rhs = block.rows["rhs"].to_numpy(dtype=float)
+        made = []
+        sense = _SENSE[block.sense]
+        for r in range(block.size):
+            lo, hi = bounds[r], bounds[r + 1]
+            expr = pulp.LpAffineExpression(zip(var_array[cols_[lo:hi]], coefs[lo:hi].tolist(), strict=True))
+            constraint = pulp.LpConstraint(expr, sense, name=f"{block.family}_{r}", rhs=float(rhs[r]))
+            prob.addConstraint(constraint)
+            made.append(constraint)
+        constraints.append((block.family, made))
+    return prob, series, constraints
+
+
+class _HiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
+    """PuLP's in-process HiGHS, handing the variables' initial values over as a start."""
+
+    def __init__(self, *args: object, warm_start: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._warm_start = warm_start
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
+        if self._warm_start:
+            import highspy
+
+            solution = highspy.HighsSolution()
+            values = [0.0] * len(lp.variables())
+            for var in lp.variables():
+                values[var.index] = float(var.varValue or 0.0)
+            solution.col_value = values
+            solution.value_valid = True
+            lp.solverModel.setSolution(solution)
+        super().callSolver(lp)
+
+
+_CBC_BOUND = re.compile(r"^(Upper|Lower) bound:\s+(\S+)", re.MULTILINE)
+_CBC_RESULT = re.compile(r"^Result - (.+)$", re.MULTILINE)
+
+
+def _status_of(prob: pulp.LpProblem) -> str:
+    sol = prob.sol_status
+    if sol == pulp.LpSolutionOptimal:
+        return "optimal"
+    if sol == pulp.LpSolutionIntegerFeasible:
+        return "feasible"
+    if sol == pulp.LpSolutionInfeasible or prob.status == pulp.LpStatusInfeasible:
+        return "infeasible"
+    return "not_solved"
+
+
+def solve(
+    formulation: Formulation,
+    *,
+    solver: str = "cbc",
+    time_limit: float | None = None,
+    gap: float = 0.0,
+    threads: int = 1,
+    seed: int = 0,
+    warm_start: np.ndarray | None = None,
+    relax: bool = False,
+    fix: dict[int, float] | None = None,
+    msg: bool = False,
+) -> SolveResult:
+    """Solve the formulation (a MIP; an LP with ``relax``).
+
+    ``warm_start`` gives a value per column (a feasible plan) for the solver to start from;
+    ``fix`` pins columns (by number) to values.
+    """
+    started = time.perf_counter()
+    prob, variables, constraints = build_problem(formulation, relax=relax)
+    var_array = variables.to_numpy()
+    if fix:
+        for col, value in fix.items():
+            var_array[col].lowBound = value
+            var_array[col].upBound = value
+    if warm_start is not None and not relax:
+        for var, value in zip(var_array, warm_start, strict=True):
+            var.setInitialValue(float(value))
+    build_seconds = time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory(prefix="pmo-solve-") as tmp:
+        log_path = os.path.join(tmp, "solver.log")
+        if solver == "cbc":
+            options = [f"randomCbcSeed {seed + 1}", f"randomSeed {seed + 1}"]
+            with warnings.catch_warnings():
+                # PULP_CBC_CMD (the CBC binary shipped inside PuLP) is deprecated for PuLP 4.0
+                warnings.simplefilter("ignore", DeprecationWarning)
+                engine = pulp.PULP_CBC_CMD(
+                    mip=not relax,
+                    msg=msg,
+                    timeLimit=time_limit,
+                    gapRel=gap,
+                    threads=threads,
+                    warmStart=warm_start is not None and not relax,
+                    logPath=log_path,
+                    options=options,
+                )
+            engine.tmpDir = tmp
+        elif solver == "highs":
+            engine = _HiGHS(
+                mip=not relax,
+                msg=msg,
+                timeLimit=time_limit,
+                gapRel=gap,
+                threads=threads,
+                warm_start=warm_start is not None and not relax,
+                random_seed=seed,
+                log_file=log_path,
+            )
+        else:
+            raise ValueError(f"solver={solver!r} is not valid; use 'cbc' or 'highs'")
+        t0 = time.perf_counter()
+        try:
+            prob.solve(engine)
+        except pulp.PulpSolverError as err:
+            return SolveResult("not_solved", None, None, None, solver, build_seconds, time.perf_counter() - t0, message=str(err))
+        solve_seconds = time.perf_counter() - t0
+        log = open(log_path).read() if os.path.exists(log_path) else ""
+
+    status = _status_of(prob)
+    if status not in ("optimal", "feasible"):
+        message = _CBC_RESULT.search(log).group(1) if _CBC_RESULT.search(log) else pulp.LpStatus[prob.status]
+        return SolveResult(status, None, None, None, solver, build_seconds, solve_seconds, message=message)
+
+    values = np.array([v.varValue if v.varValue is not None else 0.0 for v in var_array], dtype=float)
+    objective = float(pulp.value(prob.objective) or 0.0)
+    bound = _bound(prob, engine, log, objective, relax)
+    objective += formulation.constant
+    bound = None if bound is None else bound + formulation.constant
+    if status == "optimal" and not relax and gap > 0 and bound is not None and bound > objective + 1e-9 * max(1.0, abs(objective)):
+        status = "feasible"  # stopped within the gap tolerance: good, but not proven optimal
+    duals = {}
+    if relax:
+        duals = {family: np.array([c.pi if c.pi is not None else np.nan for c in made], dtype=float) for family, made in constraints}
+    message = _CBC_RESULT.search(log).group(1) if _CBC_RESULT.search(log) else ""
+    return SolveResult(status, values, objective, bound, solver, build_seconds, solve_seconds, message=message, duals=duals)
+
+
+def _bound(prob: pulp.LpProblem, engine: object, log: str, objective: float, relax: bool) -> float | None:
+    if relax or prob.sol_status == pulp.LpSolutionOptimal and isinstance(engine, pulp.PULP_CBC_CMD) and "Upper bound" not in log:
+        return objective
+    if isinstance(engine, pulp.HiGHS):
+        info = prob.solverModel.getInfo()
+        bound = float(info.mip_dual_bound)
+        # HiGHS works on the minimisation -objective; its dual bound is in the original sense
+        return bound + 0.0 if math.isfinite(bound) else None
+    found = _CBC_BOUND.search(log)
+    if found:
+        bound = float(found.group(2))
+        # CBC minimises -objective for a maximisation: its bound is on that scale
+        return abs(bound) if bound < 0 <= objective else bound
+    return objective if prob.sol_status == pulp.LpSolutionOptimal else None

@@ -1,0 +1,219 @@
+"""Plan: the result of one optimisation run, and its views.
+
+A Plan holds frames, not algorithms: the schedule (every project: selected, start, finish,
+value, cost, reason), spend and demand against budget and capacity per period, the binding
+limits with their shadow prices, the solver's status, bound and gap, and — when the rules
+cannot all hold — the diagnosis. :meth:`Plan.explain` words why a project is in or out.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .options import OptimiseOptions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..portfolio import Portfolio
+    from .formulation import Formulation
+
+#: Columns of ``plan.csv`` (CONTRACT.md), in order.
+PLAN_COLUMNS = ["project_id", "name", "category", "selected", "start", "finish", "value", "cost", "reason"]
+STATUSES = ("optimal", "feasible", "infeasible", "not_solved")
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """The project mix and start periods chosen by :func:`pmo_analytics.optimise`.
+
+    Attributes
+    ----------
+    status : str
+        ``optimal`` (proven), ``feasible`` (a plan; a limit stopped the search — see
+        ``bound`` and ``gap``), ``infeasible`` (see ``diagnosis``) or ``not_solved``.
+    objective : float
+        What was maximised (the value basis of ``options``) for the selected projects.
+    bound : float
+        The best proven upper bound on the objective (NaN when unknown).
+    gap : float
+        Relative gap (bound − objective) / |objective|; 0 when optimal.
+    solver : str
+    seconds : float
+        Wall-clock seconds of the whole run (build, heuristic, solve, analysis).
+    schedule : DataFrame
+        One row per project (index project_id): name, category, business_unit, status,
+        mandatory, selected, start, finish, value (strategic value), objective_value, cost
+        (total planned cost [currency]), reason.
+    utilisation : DataFrame
+        resource (a role, or ``budget``), period, used, available, utilisation.
+    spend : DataFrame
+        period, category, cost [currency] of the selected projects (tidy, for stacking).
+    binding : DataFrame
+        Limits that bind: resource, period, used, available, slack, utilisation,
+        shadow_price (value per extra unit: per FTE or per unit of currency), blocked
+        (excluded projects this limit keeps out).
+    diagnosis : DataFrame
+        For an infeasible run: the smallest relaxation that would make the rules hold, one
+        row per relaxed limit with a plain-words ``message``; empty otherwise.
+    options : OptimiseOptions
+    notes : list of str
+        Anything worth knowing about the run (heuristic fallback, projects not forceable).
+    """
+
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    solver: str
+    seconds: float
+    schedule: pd.DataFrame
+    utilisation: pd.DataFrame
+    spend: pd.DataFrame
+    binding: pd.DataFrame
+    diagnosis: pd.DataFrame
+    options: OptimiseOptions
+    portfolio: Portfolio = field(repr=False)
+    formulation: Formulation | None = field(default=None, repr=False)
+    solution: pd.Series | None = field(default=None, repr=False)
+    notes: tuple[str, ...] = ()
+    timings: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def selected(self) -> pd.Index:
+        """project_ids of the selected projects, in schedule order."""
+        return self.schedule.index[self.schedule["selected"]]
+
+    @property
+    def n_selected(self) -> int:
+        return int(self.schedule["selected"].sum())
+
+    @property
+    def starts(self) -> pd.Series:
+        """Start period of each selected project (index project_id)."""
+        return self.schedule.loc[self.schedule["selected"], "start"]
+
+    @property
+    def value(self) -> float:
+        """Total strategic value of the selection."""
+        return float(self.schedule.loc[self.schedule["selected"], "value"].sum())
+
+    @property
+    def total_cost(self) -> float:
+        """Planned cost of the selected projects inside the horizon [currency]."""
+        return float(self.spend["cost"].sum())
+
+    @property
+    def shadow_prices(self) -> pd.DataFrame:
+        """Shadow prices of budget and capacity rows with a nonzero price."""
+        prices = self.binding[self.binding["shadow_price"].fillna(0.0) > 0]
+        return prices[["resource", "period", "shadow_price"]].reset_index(drop=True)
+
+    def is_solution(self) -> bool:
+        """True when the plan is a solution (optimal or feasible)."""
+        return self.status in ("optimal", "feasible")
+
+    def plan_table(self) -> pd.DataFrame:
+        """The ``plan.csv`` table (CONTRACT.md columns; periods as labels)."""
+        table = self.schedule.reset_index()
+        out = table[PLAN_COLUMNS].copy()
+        for column in ("start", "finish"):
+            out[column] = out[column].map(lambda p: "" if p is None or p is pd.NaT else str(p))
+        out["category"] = out["category"].fillna("")
+        return out
+
+    def utilisation_table(self) -> pd.DataFrame:
+        """The ``utilisation.csv`` table (periods as labels)."""
+        out = self.utilisation.copy()
+        out["period"] = out["period"].astype(str)
+        return out
+
+    def summary(self) -> dict:
+        """The ``summary.json`` content (CONTRACT.md keys first, then extensions)."""
+
+        def number(v: float) -> float | None:
+            return None if v is None or (isinstance(v, float) and not math.isfinite(v)) else round(float(v), 6)
+
+        return {
+            "status": self.status,
+            "objective": number(self.objective),
+            "bound": number(self.bound),
+            "gap": number(self.gap),
+            "solver": self.solver,
+            "seconds": round(float(self.seconds), 3),
+            "n_selected": self.n_selected,
+            "selected": [str(p) for p in self.selected],
+            "value_basis": self.options.value_basis,
+            "value": number(self.value),
+            "cost": number(self.total_cost),
+            "horizon": [str(self.portfolio.horizon[0]), str(self.portfolio.horizon[-1])],
+            "diagnosis": self.diagnosis["message"].tolist() if len(self.diagnosis) else [],
+            "notes": list(self.notes),
+        }
+
+    def summary_json(self) -> str:
+        """``summary.json`` text; with ``deterministic`` keys only (no timing) see CLI."""
+        return json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n"
+
+    def explain(self, project_id: str, *, what_if: bool = True) -> str:
+        """Why ``project_id`` is in or out of the plan, in plain words.
+
+        With ``what_if`` an excluded project is forced in by a re-solve to say what it would
+        cost (value lost, which projects drop, which move).
+
+        Examples
+        --------
+        >>> plan.explain("P012")  # doctest: +SKIP
+        'P012 Customer 360 analytics is not in the plan: ...'
+        """
+        from .explain import explain_project
+
+        return explain_project(self, project_id, what_if=what_if)
+
+    def summary_text(self) -> str:
+        """A short text summary, as the command line prints it."""
+        from .explain import plan_summary_text
+
+        return plan_summary_text(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"Plan(status={self.status!r}, objective={self.objective:,.2f}, bound={self.bound:,.2f}, "
+            f"gap={self.gap:.2%}, selected={self.n_selected}/{len(self.schedule)}, solver={self.solver!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        s = self.summary()
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(str(v))}</td></tr>"
+            for k, v in (
+                ("status", s["status"]),
+                ("objective", f"{self.objective:,.2f} ({self.options.value_basis})"),
+                ("bound / gap", f"{self.bound:,.2f} / {self.gap:.2%}"),
+                ("selected", f"{self.n_selected} of {len(self.schedule)} projects"),
+                ("cost in horizon", f"{self.total_cost:,.0f}"),
+                ("solver", f"{self.solver}, {self.seconds:.1f} s"),
+            )
+        )
+        table = self.plan_table()
+        table = table[table["selected"]].drop(columns="selected")
+        parts = [
+            "<div class='pmo-plan'><h4>Portfolio plan</h4>",
+            f"<table>{rows}</table>",
+        ]
+        if len(self.diagnosis):
+            items = "".join(f"<li>{esc(m)}</li>" for m in self.diagnosis["message"])
+            parts.append(f"<p><b>Why no plan satisfies the rules</b></p><ul>{items}</ul>")
+        if len(table):
+            parts.append("<p><b>Selected projects</b></p>" + table.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.1f}"))
+        binding = self.binding.head(10)
+        if len(binding):
+            parts.append("<p><b>Binding limits</b></p>" + binding.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.2f}"))
+        parts.append("</div>")
+        return "".join(parts)
