@@ -21,6 +21,11 @@ _EXPORTS: dict[str, str] = {
     "cpi_spi_chart": "earned_value",
     "performance_trend_chart": "earned_value",
     "RAG_COLOURS": "earned_value",
+    "criteria_contribution_chart": "scoring",
+    "ahp_weights_chart": "scoring",
+    "strategic_alignment_chart": "scoring",
+    "tipping_point_chart": "sensitivity",
+    "rank_distribution_chart": "sensitivity",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,0 +1,160 @@
+"""Ranking-sensitivity charts: weight tipping points and rank distributions.
+
+Each takes a frame of :mod:`pmo_analytics.sensitivity` (or its result) and returns an altair
+chart in the project theme; none saves or shows itself.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, SEQUENTIAL_SCHEME, WIDTH
+
+
+def tipping_point_chart(tipping: object, *, title: str | None = None) -> alt.LayerChart:
+    """For each criterion, the weight range over which the top-k holds, and the stated weight.
+
+    Parameters
+    ----------
+    tipping : DataFrame or RankingSensitivity
+        :func:`pmo_analytics.tipping_points`'s frame (or a result holding it).
+    title : str, optional
+
+    Returns
+    -------
+    alt.LayerChart
+        One row per criterion: a bar from ``low`` to ``high`` (weights in [0, 1]), a black tick
+        at the stated weight, and at each end the projects that would enter (+) and leave (−)
+        the top-k just past it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"criterion": ["x"], "weight": [0.6], "low": [0.5], "high": [1.0],
+    ...                   "leaves_at_low": ["A"], "enters_at_low": ["B"],
+    ...                   "leaves_at_high": [None], "enters_at_high": [None]})
+    >>> len(tipping_point_chart(t).to_dict()["layer"])
+    5
+    """
+    frame = getattr(tipping, "tipping_points", tipping)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError("give the tipping_points frame or a RankingSensitivity")
+    needed = ("criterion", "weight", "low", "high", "enters_at_low", "enters_at_high")
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"the tipping-point frame lacks {', '.join(missing)}; it needs {', '.join(needed)}"
+        )
+    data = frame.copy()
+    for end in ("low", "high"):
+        enters = data[f"enters_at_{end}"].astype("string")
+        leaves = data.get(f"leaves_at_{end}", pd.Series(pd.NA, index=data.index)).astype("string")
+        data[f"label_{end}"] = ("+" + enters + " / −" + leaves).fillna("")
+    k = frame.attrs.get("top_k", getattr(tipping, "top_k", None))
+    criteria = data["criterion"].astype(str).tolist()
+    base = alt.Chart(data, width=WIDTH, height=max(HEIGHT // 2, 40 * len(criteria)))
+    y = alt.Y("criterion:N", sort=criteria, title=None)
+    x_scale = alt.Scale(domain=[0, 1])
+    tooltip = [
+        alt.Tooltip("criterion:N", title="Criterion"),
+        alt.Tooltip("weight:Q", title="Stated weight", format=".1%"),
+        alt.Tooltip("low:Q", title="Top set holds from", format=".1%"),
+        alt.Tooltip("high:Q", title="… to", format=".1%"),
+    ]
+    band = base.mark_bar(color=PALETTE[4], height=14).encode(
+        y=y, x=alt.X("low:Q", scale=x_scale, title="Criterion weight (others rescaled proportionally)",
+                     axis=alt.Axis(format=".0%")),
+        x2="high:Q", tooltip=tooltip,
+    )  # fmt: skip
+    stated = base.mark_tick(color="#000000", thickness=3, size=22).encode(
+        y=y, x="weight:Q", tooltip=tooltip
+    )
+    # the project entering (+) and leaving (−) just past each end; a label that would run
+    # off the left edge goes above the bar instead
+    far = alt.datum.low >= 0.25
+    low_text = (
+        base.mark_text(align="right", dx=-4, color=LIMIT_COLOUR, fontSize=11)
+        .encode(y=y, x="low:Q", text="label_low:N")
+        .transform_filter(far)
+    )
+    low_above = (
+        base.mark_text(align="left", dy=-13, color=LIMIT_COLOUR, fontSize=11)
+        .encode(y=y, x="low:Q", text="label_low:N")
+        .transform_filter(~far)
+    )
+    high_text = base.mark_text(align="left", dx=4, color=LIMIT_COLOUR, fontSize=11).encode(
+        y=y, x="high:Q", text="label_high:N"
+    )
+    heading = title or (
+        f"How far each weight can move before the top {k} changes" if k else "Weight tipping points"
+    )
+    subtitle = "Bar: weights that keep the same top set; tick: stated weight; +enters / −leaves past each end"
+    return alt.layer(band, stated, low_text, low_above, high_text).properties(
+        title=alt.TitleParams(heading, subtitle=subtitle)
+    )
+
+
+def rank_distribution_chart(
+    sensitivity: object, *, top: int = 20, title: str | None = None
+) -> alt.Chart:
+    """Heat map of each project's rank probabilities under uncertain weights.
+
+    Parameters
+    ----------
+    sensitivity : RankingSensitivity or DataFrame
+        :func:`pmo_analytics.ranking_sensitivity`'s result, or its ``rank_distribution``
+        frame (project_id, rank, probability; projects in stated rank order).
+    top : int
+        Show the first ``top`` projects (in stated order) and ranks up to their largest.
+    title : str, optional
+
+    Returns
+    -------
+    alt.Chart
+        x = rank, y = project (stated order), colour = probability; with a
+        RankingSensitivity, each project's label carries its probability of being in the top-k.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"project_id": ["A", "A", "B"], "rank": [1, 2, 2], "probability": [0.7, 0.3, 0.7]})
+    >>> rank_distribution_chart(d).to_dict()["encoding"]["color"]["field"]
+    'probability'
+    """
+    frame = getattr(sensitivity, "rank_distribution", sensitivity)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError("give a RankingSensitivity or its rank_distribution frame")
+    missing = [c for c in ("project_id", "rank", "probability") if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"the rank distribution lacks {', '.join(missing)}; it needs project_id, rank, probability"
+        )
+    projects = list(pd.unique(frame["project_id"].astype(str)))[: int(top)]
+    data = frame[frame["project_id"].astype(str).isin(projects)].copy()
+    data["project_id"] = data["project_id"].astype(str)
+    labels = {p: p for p in projects}
+    probability = getattr(sensitivity, "top_k_probability", None)
+    k = getattr(sensitivity, "top_k", None)
+    if probability is not None and k is not None:
+        labels = {
+            p: f"{p} ({probability.loc[p, 'probability_top_k']:.0%} in top {k})" for p in projects
+        }
+    data["project"] = data["project_id"].map(labels)
+    order = [labels[p] for p in projects]
+    return (
+        alt.Chart(data, title=title or "Rank under uncertain weights", width=WIDTH,
+                  height=max(HEIGHT, 18 * len(projects)))
+        .mark_rect()
+        .encode(
+            x=alt.X("rank:O", title="Rank"),
+            y=alt.Y("project:N", sort=order, title=None),
+            color=alt.Color("probability:Q", title="Probability",
+                            scale=alt.Scale(scheme=SEQUENTIAL_SCHEME, reverse=True), legend=alt.Legend(format=".0%")),
+            tooltip=[
+                alt.Tooltip("project_id:N", title="Project"),
+                alt.Tooltip("rank:O", title="Rank"),
+                alt.Tooltip("probability:Q", title="Probability", format=".1%"),
+            ],
+        )
+    )  # fmt: skip
