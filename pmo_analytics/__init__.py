@@ -44,6 +44,11 @@ _EXPORTS: dict[str, str] = {
     "tipping_points": "sensitivity",
     "rank_monte_carlo": "sensitivity",
     "RankingSensitivity": "sensitivity",
+    # the portfolio at a glance
+    "project_overview": "overview",
+    "spend_by_group": "overview",
+    "utilisation": "utilisation",
+    "earliest_starts": "utilisation",
     # optimising
     "optimise": "optimise",
     "OptimiseOptions": "optimise",

@@ -460,14 +460,17 @@ def check_targets(
         raise SystemExit("the sample misses its design targets:\n  " + "\n  ".join(problems))
 
 
-def write_csv(frame: pd.DataFrame, name: str) -> None:
-    frame.to_csv(OUT / f"{name}.csv", index=False, lineterminator="\n")
+def write_csv(frame: pd.DataFrame, folder: Path, name: str) -> None:
+    frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="load the result and print figures")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help="folder to write (default: %(default)s)"
+    )
+    args = parser.parse_args(argv)
 
     rng = np.random.default_rng(SEED)
     projects = project_table()
@@ -479,7 +482,7 @@ def main() -> None:
     budget, capacity = build_limits(projects, cashflows, demand)
     check_targets(projects, cashflows, demand, budget, capacity, comparisons)
 
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     out_projects = projects.reset_index()[
         ["project_id", "name", "category", "business_unit", "sponsor", "status"]
     ].assign(
@@ -491,11 +494,11 @@ def main() -> None:
         value="",
         risk=projects["risk"].to_numpy(),
     )
-    write_csv(out_projects, "projects")
-    write_csv(cashflows, "cashflows")
-    write_csv(demand, "demand")
-    write_csv(capacity, "capacity")
-    write_csv(budget, "budget")
+    write_csv(out_projects, args.out, "projects")
+    write_csv(cashflows, args.out, "cashflows")
+    write_csv(demand, args.out, "demand")
+    write_csv(capacity, args.out, "capacity")
+    write_csv(budget, args.out, "budget")
     write_csv(
         pd.DataFrame(
             {
@@ -504,20 +507,20 @@ def main() -> None:
                 "direction": [d for _, d in CRITERIA],
             }
         ),
+        args.out,
         "criteria",
     )
-    write_csv(scores, "scores")
-    write_csv(comparisons, "comparisons")
-    write_csv(
-        pd.DataFrame(DEPENDENCIES, columns=["project_id", "other_id", "kind"]), "dependencies"
-    )
-    write_csv(actuals, "actuals")
-    print(f"wrote {len(projects)} projects to {OUT.relative_to(ROOT)}")
+    write_csv(scores, args.out, "scores")
+    write_csv(comparisons, args.out, "comparisons")
+    dependencies = pd.DataFrame(DEPENDENCIES, columns=["project_id", "other_id", "kind"])
+    write_csv(dependencies, args.out, "dependencies")
+    write_csv(actuals, args.out, "actuals")
+    print(f"wrote {len(projects)} projects to {args.out}")
     if args.check:
-        print_figures()
+        print_figures(args.out)
 
 
-def print_figures() -> None:
+def print_figures(folder: Path) -> None:
     import warnings
 
     import pmo_analytics as pa
@@ -525,7 +528,7 @@ def print_figures() -> None:
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        portfolio = pa.load_portfolio(OUT)
+        portfolio = pa.load_portfolio(folder)
     projects = portfolio.projects
     print(portfolio)
     print(projects["status"].value_counts().to_string(), "\n")

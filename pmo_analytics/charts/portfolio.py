@@ -1,0 +1,217 @@
+"""Portfolio charts: the value-vs-cost bubble chart and cost per period against the budget.
+
+Both take the library's tidy frames (:func:`pmo_analytics.project_overview`,
+:func:`pmo_analytics.utilisation`, :func:`pmo_analytics.spend_by_group`) and return an altair
+chart in the project theme; they never save or show themselves (see :func:`save_chart`).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, WIDTH, category_scale
+
+_BUBBLE_COLUMNS = ("name", "category", "business_unit", "status", "strategic_value", "cost", "fte")
+_UTILISATION_COLUMNS = ("resource", "period", "used", "available")
+
+
+def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{what} lacks the column(s) {', '.join(missing)}; it needs {', '.join(columns)}"
+        )
+
+
+def _labels(periods: pd.Series) -> pd.Series:
+    """Period labels (``2027Q1``) as text, whatever the periods were given as."""
+    return periods.astype(str)
+
+
+def portfolio_bubble_chart(overview: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Strategic value against total cost, one bubble per project sized by its demand.
+
+    Parameters
+    ----------
+    overview : DataFrame
+        As returned by :func:`pmo_analytics.project_overview`: indexed by project_id with
+        name, category, business_unit, status, strategic_value, cost [currency] and fte
+        [FTE × periods]. Filter it first to chart a subset (e.g. the candidates).
+    title : str, optional
+        Chart title (default: "Strategic value vs cost").
+
+    Returns
+    -------
+    alt.Chart
+        x = cost, y = strategic value, size = fte, colour = category (Run / Grow / Transform
+        in their fixed colours), with the project's name, id, business unit, status, value,
+        cost and fte in the tooltip.
+
+    Raises
+    ------
+    ValueError
+        When a needed column is missing.
+
+    Examples
+    --------
+    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.overview import project_overview
+    >>> chart = portfolio_bubble_chart(project_overview(generate_portfolio(6, seed=1)))
+    >>> chart.to_dict()["encoding"]["x"]["field"]
+    'cost'
+    """
+    _require(overview, _BUBBLE_COLUMNS, "the overview frame")
+    data = overview[list(_BUBBLE_COLUMNS)].copy()
+    data.insert(0, "project_id", overview.index.astype(str))
+    data["category"] = data["category"].astype(object).where(data["category"].notna(), "(none)")
+    for column in ("strategic_value", "cost", "fte"):
+        data[column] = data[column].astype(float)
+    categories = sorted(data["category"].unique())
+    return (
+        alt.Chart(data, title=title or "Strategic value vs cost", width=WIDTH, height=HEIGHT)
+        .mark_circle(opacity=0.7, stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X("cost:Q", title="Total cost", axis=alt.Axis(format="~s")),
+            y=alt.Y("strategic_value:Q", title="Strategic value", scale=alt.Scale(zero=False)),
+            size=alt.Size(
+                "fte:Q", title="Demand [FTE × periods]", scale=alt.Scale(range=[30, 900])
+            ),
+            color=alt.Color("category:N", title="Category", scale=category_scale(categories)),
+            tooltip=[
+                alt.Tooltip("name:N", title="Project"),
+                alt.Tooltip("project_id:N", title="Id"),
+                alt.Tooltip("business_unit:N", title="Business unit"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("strategic_value:Q", title="Strategic value", format=".2f"),
+                alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
+                alt.Tooltip("fte:Q", title="Demand [FTE × periods]", format=",.1f"),
+            ],
+        )
+    )
+
+
+def cost_vs_budget_chart(
+    utilisation: pd.DataFrame,
+    spend: pd.DataFrame | None = None,
+    *,
+    by: str = "category",
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Cost per period (bars) against the budget (line).
+
+    Parameters
+    ----------
+    utilisation : DataFrame
+        The tidy frame of :func:`pmo_analytics.utilisation` (resource, period, used,
+        available, …); its ``resource == "budget"`` rows give the cost and the budget
+        [currency] per period.
+    spend : DataFrame, optional
+        Cost per period split by a group, as returned by
+        :func:`pmo_analytics.spend_by_group` (columns period, ``by``, cost); when given, the
+        bars are stacked by that group.
+    by : str
+        The group column of ``spend`` (default category, drawn in the category colours).
+    title : str, optional
+        Chart title (default: "Cost per period vs budget").
+
+    Returns
+    -------
+    alt.LayerChart
+        Bars of cost per period and the budget as a line with points; tooltips give the
+        figures and the share of the budget used.
+
+    Raises
+    ------
+    ValueError
+        When the utilisation frame has no budget rows (the portfolio has no budget) or a
+        needed column is missing.
+
+    Examples
+    --------
+    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.utilisation import earliest_starts, utilisation
+    >>> p = generate_portfolio(6, n_periods=4, n_roles=2, seed=2)
+    >>> chart = cost_vs_budget_chart(utilisation(p, earliest_starts(p)))
+    >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
+    ['bar', 'line']
+    """
+    _require(utilisation, _UTILISATION_COLUMNS, "the utilisation frame")
+    budget = utilisation[utilisation["resource"] == "budget"]
+    if budget.empty:
+        raise ValueError(
+            "the utilisation frame has no budget rows (resource == 'budget'): the portfolio "
+            "gives no budget.csv; chart demand against capacity instead"
+        )
+    budget = pd.DataFrame(
+        {
+            "period": _labels(budget["period"]).to_numpy(),
+            "cost": budget["used"].astype(float).to_numpy(),
+            "budget": budget["available"].astype(float).to_numpy(),
+        }
+    )
+    budget["share"] = budget["cost"] / budget["budget"].where(budget["budget"] > 0)
+    order = budget["period"].tolist()
+    x = alt.X("period:O", title="Period", sort=order, axis=alt.Axis(labelAngle=0))
+    money = alt.Axis(format="~s")
+
+    if spend is None:
+        bars = (
+            alt.Chart(budget)
+            .mark_bar(color=PALETTE[0], opacity=0.85)
+            .encode(
+                x=x,
+                y=alt.Y("cost:Q", title="Cost per period", axis=money),
+                tooltip=[
+                    alt.Tooltip("period:O", title="Period"),
+                    alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
+                    alt.Tooltip("budget:Q", title="Budget", format=",.0f"),
+                    alt.Tooltip("share:Q", title="Share of budget", format=".0%"),
+                ],
+            )
+        )
+    else:
+        _require(spend, ("period", by, "cost"), "the spend frame")
+        stacked = pd.DataFrame(
+            {
+                "period": _labels(spend["period"]).to_numpy(),
+                by: spend[by].astype(object).where(spend[by].notna(), "(none)").to_numpy(),
+                "cost": spend["cost"].astype(float).to_numpy(),
+            }
+        )
+        groups = sorted(stacked[by].unique())
+        scale = category_scale(groups) if by == "category" else alt.Scale(range=PALETTE)
+        bars = (
+            alt.Chart(stacked)
+            .mark_bar(opacity=0.85)
+            .encode(
+                x=x,
+                y=alt.Y("sum(cost):Q", title="Cost per period", axis=money),
+                color=alt.Color(f"{by}:N", title=by.replace("_", " ").capitalize(), scale=scale),
+                tooltip=[
+                    alt.Tooltip("period:O", title="Period"),
+                    alt.Tooltip(f"{by}:N", title=by.replace("_", " ").capitalize()),
+                    alt.Tooltip("sum(cost):Q", title="Cost", format=",.0f"),
+                ],
+            )
+        )
+    line = (
+        alt.Chart(budget)
+        .mark_line(
+            color=LIMIT_COLOUR, strokeWidth=2.5, point=alt.OverlayMarkDef(color=LIMIT_COLOUR)
+        )
+        .encode(
+            x=x,
+            y=alt.Y("budget:Q", title="Cost per period", axis=money),
+            tooltip=[
+                alt.Tooltip("period:O", title="Period"),
+                alt.Tooltip("budget:Q", title="Budget", format=",.0f"),
+                alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
+                alt.Tooltip("share:Q", title="Share of budget", format=".0%"),
+            ],
+        )
+    )
+    heading = alt.Title(
+        title or "Cost per period vs budget", subtitle="Bars: planned cost · line: budget"
+    )
+    return alt.layer(bars, line).properties(title=heading, width=WIDTH, height=HEIGHT)
