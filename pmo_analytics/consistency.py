@@ -1,83 +1,178 @@
 """Cross-file rules of the data contract: ids, roles, criteria, dependencies, windows, horizon.
 
-Runs on the typed tables after the per-table checks of :mod:`.validation`, adding every problem
-to the same log, so that one error lists them all.
+Runs on the typed tables made by :func:`pmo_analytics.validation.parse_table` (row ``i`` of a
+typed table is row ``raws[name].rows[i]`` of its file) and adds every problem to the same log,
+so that one error lists them all. Every rule is a mask over whole columns; only the members of
+a dependency cycle are walked one by one, to name the cycle.
 """
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 import pandas as pd
 
-from .portfolio import default_durations, start_windows
 from .schema import CLOSED_STATUSES
-from .validation import ProblemLog, RawTable
+from .validation import ProblemLog, RawTable, encode_text, text_isin, text_positions
+
+_NAT = np.iinfo(np.int64).min
+#: Rounds of peeling sources and sinks before the strongly-connected-components search.
+_PEEL_ROUNDS = 64
+
+
+def _known(
+    raws: dict[str, RawTable], tables: dict[str, pd.DataFrame], name: str, column: str
+) -> pd.Index | None:
+    """The values of ``name.column`` other files may refer to; None when that table could not
+    be read (or lacks the column): then references to it are not judged."""
+    if not raws[name].readable or (column not in raws[name].frame.columns and len(raws[name].rows)):
+        return None
+    return pd.Index(tables[name][column].dropna().unique())
 
 
 def _unknown(
-    raws: dict[str, RawTable],
-    tables: dict[str, pd.DataFrame],
-    name: str,
+    raw: RawTable,
+    frame: pd.DataFrame,
     column: str,
-    known: pd.Index | set,
+    known: pd.Index | None,
     rule: str,
     log: ProblemLog,
 ) -> None:
-    frame = tables[name]
-    if column not in frame.columns or frame.empty:
+    """Log values of ``column`` not in ``known``, with a hint where only the case differs."""
+    if known is None or frame.empty or column not in raw.frame.columns:
         return
     values = frame[column]
-    bad = (values.notna() & ~values.isin(known)).to_numpy()
-    log.add_rows(raws[name], bad, column, values, rule)
-
-
-def _find_cycle(edges: pd.DataFrame, members: set[str]) -> list[str]:
-    """One cycle through the strongly connected ``members`` (a list of ids, first repeated)."""
-    successors = edges[edges["project_id"].isin(members) & edges["other_id"].isin(members)]
-    succ = successors.groupby("project_id")["other_id"].apply(sorted).to_dict()
-    start = min(members)
-    path, seen = [start], {start: 0}
-    node = start
-    while True:
-        node = succ[node][0]
-        if node in seen:
-            return [*path[seen[node]:], node]
-        seen[node] = len(path)
-        path.append(node)
-
-
-def check_dependencies(raws: dict[str, RawTable], tables: dict[str, pd.DataFrame], log: ProblemLog) -> None:
-    """Self references and cycles among requires / follows, each cycle named."""
-    deps = tables["dependencies"]
-    if deps.empty or not {"project_id", "other_id", "kind"} <= set(deps.columns):
+    bad = values.notna().to_numpy() & ~text_isin(values, known)
+    if not bad.any():
         return
-    raw = raws["dependencies"]
-    self_ref = (deps["project_id"] == deps["other_id"]).to_numpy()
-    log.add_rows(raw, self_ref, "other_id", deps["other_id"], "a project cannot depend on itself")
-    chain = deps[deps["kind"].isin(["requires", "follows"]) & ~self_ref].dropna(subset=["project_id", "other_id"])
-    if chain.empty:
-        return
+    lowered = pd.Index(known.str.lower())
+    hint = text_positions(values.str.lower(), lowered)
+    names = np.asarray(known, dtype=object)
+    rules = np.array([rule] * len(values), dtype=object)
+    close = bad & (hint >= 0)
+    rules[close] = [f"{rule} (did you mean {names[i]}?)" for i in hint[close]]
+    log.add_rows(raw, bad, column, values, rules)
+
+
+# --------------------------------------------------------------------------- dependencies
+def _strong_components(src: np.ndarray, dst: np.ndarray, n: int) -> list[np.ndarray]:
+    """Node sets (size > 1) of the strongly connected components of a directed graph.
+
+    Sources and sinks are peeled off first, a whole layer at a time; what remains after that
+    holds every cycle and is handed to scipy (imported only then, so acyclic dependency tables
+    of ordinary depth never load it).
+    """
+    alive = np.ones(len(src), dtype=bool)
+    for _ in range(_PEEL_ROUNDS):
+        indegree = np.bincount(dst[alive], minlength=n)
+        outdegree = np.bincount(src[alive], minlength=n)
+        removable = (indegree == 0) | (outdegree == 0)
+        kill = alive & (removable[src] | removable[dst])
+        if not kill.any():
+            break
+        alive &= ~kill
+        if not alive.any():
+            return []
+    if not alive.any():
+        return []
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    nodes = pd.Index(sorted(set(chain["project_id"]) | set(chain["other_id"])))
-    rows, cols = nodes.get_indexer(chain["project_id"]), nodes.get_indexer(chain["other_id"])
-    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(nodes), len(nodes)))
+    graph = coo_matrix((np.ones(int(alive.sum())), (src[alive], dst[alive])), shape=(n, n)).tocsr()
     _, labels = connected_components(graph, directed=True, connection="strong")
-    sizes = pd.Series(labels).value_counts()
-    for label in sorted(sizes[sizes > 1].index):
-        members = set(nodes[labels == label])
-        cycle = _find_cycle(chain, members)
-        involved = chain["project_id"].isin(members) & chain["other_id"].isin(members)
-        first = involved.to_numpy().nonzero()[0][0]
-        position = chain.index[first]
+    sizes = np.bincount(labels)
+    return [np.flatnonzero(labels == label) for label in np.flatnonzero(sizes > 1)]
+
+
+def _shortest_cycle(start: int, successors: dict[int, list[int]]) -> list[int]:
+    """The shortest cycle through ``start`` (breadth-first within one component)."""
+    parent = {start: -1}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for nxt in successors.get(node, []):
+            if nxt == start:
+                path = [node]
+                while parent[path[-1]] != -1:
+                    path.append(parent[path[-1]])
+                return [*reversed(path), start]
+            if nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    return [start, start]  # not reached for a member of a strong component
+
+
+def check_dependencies(
+    raws: dict[str, RawTable], tables: dict[str, pd.DataFrame], log: ProblemLog
+) -> None:
+    """Self references, and cycles among requires / follows (each cycle named)."""
+    deps, raw = tables["dependencies"], raws["dependencies"]
+    if deps.empty:
+        return
+    self_ref = (deps["project_id"].notna() & (deps["project_id"] == deps["other_id"])).to_numpy()
+    log.add_rows(raw, self_ref, "other_id", deps["other_id"], "a project cannot depend on itself")
+    chain = (
+        deps["kind"].isin(["requires", "follows"]).to_numpy()
+        & deps["project_id"].notna().to_numpy()
+        & deps["other_id"].notna().to_numpy()
+        & ~self_ref
+    )
+    if not chain.any():
+        return
+    positions = np.flatnonzero(chain)
+    codes, names = encode_text(pd.concat([deps["project_id"], deps["other_id"]], ignore_index=True))
+    src_all, dst_all = codes[: len(deps)], codes[len(deps) :]
+    src, dst = src_all[chain], dst_all[chain]
+    components = _strong_components(src, dst, len(names))
+    if not components:
+        return
+    order = np.argsort(np.asarray(names, dtype=object))
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    for members in sorted(components, key=lambda m: rank[m].min()):
+        inside = np.isin(src, members) & np.isin(dst, members)
+        successors: dict[int, list[int]] = {}
+        for a, b in sorted(
+            zip(src[inside].tolist(), dst[inside].tolist(), strict=True),
+            key=lambda e: (rank[e[0]], rank[e[1]]),
+        ):
+            successors.setdefault(a, []).append(b)
+        start = int(members[np.argmin(rank[members])])
+        cycle = _shortest_cycle(start, successors)
+        first_edge = positions[inside & (src == cycle[0]) & (dst == cycle[1])][0]
+        named = " → ".join(names[c] for c in cycle)
         log.add(
             raw.source,
-            raw.rows[position],
+            raw.rows[first_edge],
             "project_id, other_id",
-            " → ".join(cycle),
-            "cycle among requires/follows dependencies: " + " → ".join(cycle),
+            named,
+            f"cycle among requires/follows dependencies: {named}",
         )
+
+
+# --------------------------------------------------------------------------- projects
+def project_durations(tables: dict[str, pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """Duration [periods] of each row of the projects table, and where it comes from a file.
+
+    As given, else last offset + 1 over the project's cashflows and demand; NaN where neither
+    gives one. The second array is True where ``duration`` was given in projects.csv.
+    """
+    projects = tables["projects"]
+    given = projects["duration"].to_numpy(dtype=float)
+    offsets = pd.concat(
+        [tables["cashflows"][["project_id", "offset"]], tables["demand"][["project_id", "offset"]]],
+        ignore_index=True,
+    ).dropna()
+    last = offsets.groupby("project_id")["offset"].max() + 1
+    where = text_positions(projects["project_id"], last.index)
+    derived = np.where(where >= 0, last.to_numpy(dtype=float)[where], np.nan)
+    has_given = ~np.isnan(given)
+    return np.where(has_given, given, derived), has_given
+
+
+def _periods(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].array.asi8
 
 
 def check_projects(
@@ -85,86 +180,138 @@ def check_projects(
     tables: dict[str, pd.DataFrame],
     horizon: tuple[pd.Period, ...],
     log: ProblemLog,
+    warnings: ProblemLog,
 ) -> None:
     """Windows, in-flight starts, durations and whether each project fits the horizon."""
-    projects = tables["projects"]
-    raw = raws["projects"]
-    if projects.empty or "project_id" not in projects:
+    projects, raw = tables["projects"], raws["projects"]
+    if projects.empty:
         return
-    text = raw.frame.reset_index(drop=True)
-    status = projects["status"].fillna("proposed") if "status" in projects else pd.Series("proposed", index=projects.index)
-    closed = status.isin(CLOSED_STATUSES).to_numpy()
-    for column in ("earliest_start", "latest_start", "start", "duration"):
-        if column not in projects:
-            projects[column] = pd.NaT if column != "duration" else np.nan
-    earliest, latest, start = projects["earliest_start"], projects["latest_start"], projects["start"]
-    order = (earliest.notna() & latest.notna()).to_numpy()
-    reversed_window = np.zeros(len(projects), dtype=bool)
-    reversed_window[order] = (earliest[order] > latest[order]).to_numpy()
-    log.add_rows(raw, reversed_window, "latest_start", text.get("latest_start", latest),
-                 "latest_start is before earliest_start")
+    text = raw.frame.reindex(columns=list(projects.columns), fill_value="")
+    status = projects["status"].fillna("proposed")
+    candidate = ~status.isin(CLOSED_STATUSES).to_numpy()
     in_flight = (status == "in_flight").to_numpy()
-    no_start = in_flight & start.isna().to_numpy()
-    log.add_rows(raw, no_start, "start", text.get("start", start),
-                 "an in_flight project needs its start period")
+    planned = candidate & ~in_flight  # candidates whose start the plan chooses
+    earliest, latest, start = (
+        _periods(projects, c) for c in ("earliest_start", "latest_start", "start")
+    )
+    has_e, has_l, has_s = earliest != _NAT, latest != _NAT, start != _NAT
+
+    reversed_window = planned & has_e & has_l & (earliest > latest)
+    log.add_rows(
+        raw,
+        reversed_window,
+        "latest_start",
+        text["latest_start"],
+        "latest_start is before earliest_start (" + text["earliest_start"] + ")",
+    )
+    log.add_rows(
+        raw,
+        in_flight & ~has_s & (text["start"] == "").to_numpy(),
+        "start",
+        text["start"],
+        "an in_flight project needs its start period (its start is fixed)",
+    )
+    warnings.add_rows(
+        raw,
+        planned & has_s,
+        "start",
+        text["start"],
+        "start is used only for in_flight projects (ignored; the plan chooses the start)",
+    )
+
+    durations, given = project_durations(tables)
+    no_duration = candidate & np.isnan(durations) & (text["duration"] == "").to_numpy()
+    warnings.add_rows(
+        raw,
+        no_duration,
+        "duration",
+        text["duration"],
+        "duration is blank and no cashflows or demand give one; taken as 1 period",
+    )
+    _check_beyond_duration(raws, tables, projects, durations, given, log)
     if not horizon:
         return
-    h0, h_end = horizon[0], horizon[-1]
-    span = f"{h0}..{h_end}"
-    for column, outside in (
-        ("earliest_start", earliest.notna() & (earliest.map(lambda p: p is not pd.NaT and p > h_end))),
-        ("latest_start", latest.notna() & (latest.map(lambda p: p is not pd.NaT and p < h0))),
-    ):
-        mask = outside.to_numpy(dtype=bool) & ~closed
-        log.add_rows(raw, mask, column, text.get(column, projects[column]),
-                     f"window outside the horizon {span}")
-    late_start = in_flight & start.map(lambda p: p is not pd.NaT and p > h_end).to_numpy(dtype=bool)
-    log.add_rows(raw, late_start, "start", text.get("start", start),
-                 f"in_flight start after the horizon {span}")
 
-    indexed = projects.set_index("project_id", drop=False)
-    indexed = indexed[~indexed.index.duplicated() & indexed.index.notna()]
-    cashflows, demand = tables["cashflows"], tables["demand"]
-    durations = default_durations(
-        indexed,
-        cashflows.dropna(subset=["project_id", "offset"]) if {"project_id", "offset"} <= set(cashflows) else pd.DataFrame(columns=["project_id", "offset"]),
-        demand.dropna(subset=["project_id", "offset"]) if {"project_id", "offset"} <= set(demand) else pd.DataFrame(columns=["project_id", "offset"]),
+    h0, h_end = horizon[0].ordinal, horizon[-1].ordinal
+    span = f"{horizon[0]}..{horizon[-1]}"
+    late = planned & has_e & (earliest > h_end)
+    early = planned & has_l & (latest < h0) & ~late
+    log.add_rows(
+        raw, late, "earliest_start", text["earliest_start"], f"window outside the horizon {span}"
     )
-    position = pd.Series(np.arange(len(projects)), index=projects["project_id"])
-    position = position[~position.index.duplicated()]
-    no_duration = durations.isna() & ~indexed["status"].isin(CLOSED_STATUSES)
-    for pid in durations.index[no_duration]:
-        pos = position[pid]
-        log.add(raw.source, raw.rows[pos], "duration", "",
-                "duration is blank and no cashflows or demand give one")
-    given = pd.to_numeric(indexed["duration"], errors="coerce")
-    for name in ("cashflows", "demand"):
-        frame = tables[name]
-        if frame.empty or not {"project_id", "offset"} <= set(frame):
-            continue
-        limit = frame["project_id"].map(given)
-        amount = "cost" if name == "cashflows" else "fte"
-        # benefits after delivery are normal; cost or people beyond the duration are not
-        beyond = (limit.notna() & (frame["offset"] >= limit) & (frame[amount] > 0)).to_numpy()
-        rules = (
-            f"{amount} at an offset beyond the project's duration ("
-            + limit.astype("Int64").astype(str) + " periods)"
+    log.add_rows(
+        raw, early, "latest_start", text["latest_start"], f"window outside the horizon {span}"
+    )
+    log.add_rows(
+        raw,
+        in_flight & has_s & (start > h_end),
+        "start",
+        text["start"],
+        f"in_flight start after the horizon {span}",
+    )
+    length = np.where(np.isnan(durations), 1.0, np.maximum(durations, 1.0)).astype(np.int64)
+    warnings.add_rows(
+        raw,
+        in_flight & has_s & (start + length - 1 < h0),
+        "status",
+        text["status"],
+        f"in_flight project finished before the horizon {span}; is it completed?",
+    )
+
+    first = np.maximum(np.where(has_e, earliest, h0), h0)
+    last = np.minimum(np.where(has_l, latest, h_end), h_end - length + 1)
+    no_fit = planned & ~reversed_window & ~late & ~early & (first > last)
+    if no_fit.any():
+        freq = horizon[0].freqstr
+        window_from = pd.PeriodIndex.from_ordinals(np.where(has_e, earliest, h0), freq=freq).astype(
+            "str"
         )
-        log.add_rows(raws[name], beyond, "offset", frame["offset"].astype("Int64"), rules)
+        window_to = pd.PeriodIndex.from_ordinals(np.where(has_l, latest, h_end), freq=freq).astype(
+            "str"
+        )
+        rules = (
+            f"cannot finish inside the horizon {span} from any start of its window "
+            + pd.Series(window_from.to_numpy(dtype=object))
+            + ".."
+            + pd.Series(window_to.to_numpy(dtype=object))
+            + " ("
+            + pd.Series(length).astype("str")
+            + " periods long)"
+        )
+        log.add_rows(raw, no_fit, "duration", pd.Series(length).astype("str"), rules.to_numpy())
 
-    fit = indexed.assign(duration=durations.fillna(1), status=indexed["status"].fillna("proposed"))
-    fit = fit[~no_duration.to_numpy()]
-    windows = start_windows(fit, horizon)
-    fits = windows.dropna()
-    no_fit = fits.index[(fits["first_start"] > fits["last_start"]).to_numpy()]
-    for pid in no_fit:
-        pos = position[pid]
-        duration = int(fit.at[pid, "duration"])
-        log.add(raw.source, raw.rows[pos], "duration", str(duration),
-                f"cannot finish inside the horizon {span} from any start of its window "
-                f"({duration} periods)")
+
+def _check_beyond_duration(
+    raws: dict[str, RawTable],
+    tables: dict[str, pd.DataFrame],
+    projects: pd.DataFrame,
+    durations: np.ndarray,
+    given: np.ndarray,
+    log: ProblemLog,
+) -> None:
+    """Cost or people at an offset at or after a given duration (benefits may come later)."""
+    limit = pd.Series(np.where(given, durations, np.nan), index=projects["project_id"])
+    limit = limit[~limit.index.duplicated() & limit.index.notna()].dropna()
+    for name, amount in (("cashflows", "cost"), ("demand", "fte")):
+        frame = tables[name]
+        if frame.empty:
+            continue
+        where = text_positions(frame["project_id"], limit.index)
+        cap = np.where(where >= 0, limit.to_numpy(dtype=float)[where], np.nan)
+        with np.errstate(invalid="ignore"):
+            beyond = (frame["offset"].to_numpy(dtype=float) >= cap) & (
+                frame[amount].to_numpy(dtype=float) > 0
+            )
+        if beyond.any():
+            rules = (
+                f"{amount} at an offset beyond the project's duration of "
+                + pd.Series(cap).fillna(0).astype("int64").astype("str")
+                + " periods (offsets run from 0)"
+            )
+            log.add_rows(raws[name], beyond, "offset", raws[name].frame["offset"], rules.to_numpy())
 
 
+# --------------------------------------------------------------------------- all together
 def check_cross_file(
     raws: dict[str, RawTable],
     tables: dict[str, pd.DataFrame],
@@ -173,49 +320,100 @@ def check_cross_file(
     warnings: ProblemLog,
 ) -> None:
     """Every rule that looks across files (see the module notes)."""
-    ids = set(tables["projects"].get("project_id", pd.Series(dtype=object)).dropna())
+    ids = _known(raws, tables, "projects", "project_id")
+    unknown_id = "unknown project_id (not in projects.csv)"
     for name in ("cashflows", "demand", "scores", "actuals"):
-        _unknown(raws, tables, name, "project_id", ids, "unknown project_id (not in projects.csv)", log)
+        _unknown(raws[name], tables[name], "project_id", ids, unknown_id, log)
     for column in ("project_id", "other_id"):
-        _unknown(raws, tables, "dependencies", column, ids, "unknown project_id (not in projects.csv)", log)
-    roles = set(tables["capacity"].get("role", pd.Series(dtype=object)).dropna())
-    _unknown(raws, tables, "demand", "role", roles, "unknown role (not in capacity.csv)", log)
+        _unknown(raws["dependencies"], tables["dependencies"], column, ids, unknown_id, log)
+    roles = _known(raws, tables, "capacity", "role")
+    _unknown(
+        raws["demand"], tables["demand"], "role", roles, "unknown role (not in capacity.csv)", log
+    )
 
-    criteria = set(tables["criteria"].get("criterion", pd.Series(dtype=object)).dropna())
+    criteria = _known(raws, tables, "criteria", "criterion")
     for name, columns in (("scores", ("criterion",)), ("comparisons", ("a", "b"))):
-        frame = tables[name]
-        if frame.empty:
+        if tables[name].empty or criteria is None:
             continue
-        if not criteria:
-            log.add(raws["criteria"].source, None, "criterion", "",
-                    f"criteria.csv is required when {name}.csv is given")
+        if criteria.empty:
+            log.add(
+                raws["criteria"].source,
+                None,
+                "criterion",
+                "",
+                f"criteria.csv (the list of criteria) is required when {raws[name].source} is given",
+            )
             continue
         for column in columns:
-            _unknown(raws, tables, name, column, criteria, "unknown criterion (not in criteria.csv)", log)
+            _unknown(
+                raws[name],
+                tables[name],
+                column,
+                criteria,
+                "unknown criterion (not in criteria.csv)",
+                log,
+            )
     comparisons = tables["comparisons"]
-    if not comparisons.empty and {"a", "b"} <= set(comparisons):
-        same = (comparisons["a"] == comparisons["b"]).to_numpy()
-        log.add_rows(raws["comparisons"], same, "b", comparisons["b"], "a criterion compared with itself")
+    if not comparisons.empty:
+        same = (comparisons["a"].notna() & (comparisons["a"] == comparisons["b"])).to_numpy()
+        log.add_rows(
+            raws["comparisons"], same, "b", comparisons["b"], "a criterion compared with itself"
+        )
 
     check_dependencies(raws, tables, log)
-    check_projects(raws, tables, horizon, log)
-    _coverage_warnings(tables, horizon, warnings)
+    check_projects(raws, tables, horizon, log, warnings)
+    coverage_warnings(raws, tables, horizon, warnings)
 
 
-def _coverage_warnings(tables: dict[str, pd.DataFrame], horizon: tuple[pd.Period, ...], warnings: ProblemLog) -> None:
+def coverage_warnings(
+    raws: dict[str, RawTable],
+    tables: dict[str, pd.DataFrame],
+    horizon: tuple[pd.Period, ...],
+    warnings: ProblemLog,
+) -> None:
+    """Roles without capacity, or periods without budget, somewhere in the horizon (taken as 0)."""
     if not horizon:
         return
     grid = pd.PeriodIndex(horizon)
-    capacity = tables["capacity"].dropna(subset=["role", "period"]) if {"role", "period"} <= set(tables["capacity"]) else None
-    if capacity is not None and not capacity.empty:
-        for role, group in capacity.groupby("role"):
-            missing = grid.difference(pd.PeriodIndex(group["period"]))
-            if len(missing):
-                warnings.add("capacity.csv", None, "period", ", ".join(map(str, missing)),
-                             f"no capacity given for role {role}; taken as 0 FTE")
-    budget = tables["budget"]
-    if not budget.empty and "period" in budget:
-        missing = grid.difference(pd.PeriodIndex(budget["period"].dropna()))
+    capacity = tables["capacity"].dropna(subset=["role", "period"])
+    if not capacity.empty:
+        have = pd.MultiIndex.from_frame(capacity[["role", "period"]]).unique()
+        roles = capacity["role"].unique()
+        full = pd.MultiIndex.from_product([roles, grid], names=["role", "period"])
+        missing = full.difference(have)
         if len(missing):
-            warnings.add("budget.csv", None, "period", ", ".join(map(str, missing)),
-                         "no budget given for these periods; taken as 0")
+            gaps = pd.Series(
+                missing.get_level_values("period").astype("str"),
+                index=missing.get_level_values("role"),
+            )
+            for role, listed in gaps.groupby(level=0).agg(", ".join).items():
+                warnings.add(
+                    raws["capacity"].source,
+                    None,
+                    "period",
+                    listed,
+                    f"no capacity given for role {role}; taken as 0 FTE",
+                )
+    budget = tables["budget"].dropna(subset=["period"])
+    if not budget.empty:
+        missing_periods = grid.difference(pd.PeriodIndex(budget["period"]))
+        if len(missing_periods):
+            warnings.add(
+                raws["budget"].source,
+                None,
+                "period",
+                ", ".join(missing_periods.astype("str")),
+                "no budget given for these periods; taken as 0",
+            )
+    actuals = tables["actuals"].dropna(subset=["period"])
+    if not actuals.empty:
+        after = actuals["period"].array.asi8 > horizon[-1].ordinal
+        mask = np.zeros(len(tables["actuals"]), dtype=bool)
+        mask[actuals.index[after]] = True
+        warnings.add_rows(
+            raws["actuals"],
+            mask,
+            "period",
+            raws["actuals"].frame["period"],
+            f"actuals after the end of the horizon {horizon[0]}..{horizon[-1]}",
+        )

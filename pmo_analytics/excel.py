@@ -21,13 +21,12 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: str | os.PathLike[str]) 
     """
     from openpyxl import Workbook
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     for name, frame in sheets.items():
         sheet = book.create_sheet(title=name[:31])
         safe = safety.neutralise_frame(frame)
         sheet.append([str(c) for c in safe.columns])
-        for row in safe.itertuples(index=False):
+        for row in safe.itertuples(index=False, name=None):
             sheet.append([_cell(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -37,6 +37,35 @@ def parse_period(label: str) -> pd.Period | None:
     return period
 
 
+def parse_period_labels(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Parse distinct period labels (callers spread the result over a column by code).
+
+    Returns
+    -------
+    freqs : ndarray of object
+        The frequency (``"Q-DEC"`` or ``"M"``) of each label, ``""`` for a blank label and
+        ``None`` for an unparsable one.
+    ordinals : ndarray of int64
+        The period ordinal in its own frequency (0 where ``freqs`` is not a frequency).
+
+    Examples
+    --------
+    >>> freqs, ordinals = parse_period_labels(["2027Q1", "", "2027-02", "soon"])
+    >>> freqs.tolist()
+    ['Q-DEC', '', 'M', None]
+    """
+    freqs = np.empty(len(labels), dtype=object)
+    ordinals = np.zeros(len(labels), dtype=np.int64)
+    for i, label in enumerate(labels):  # distinct labels only: a few per portfolio
+        if label is None or str(label).strip() == "":
+            freqs[i] = ""
+            continue
+        period = parse_period(label)
+        freqs[i] = None if period is None else period.freqstr
+        ordinals[i] = 0 if period is None else period.ordinal
+    return freqs, ordinals
+
+
 def parse_period_series(labels: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse a Series of labels (blank allowed) into Period objects.
 
@@ -80,7 +109,9 @@ def to_positions(periods: pd.Series | pd.Index, origin: pd.Period) -> np.ndarray
 def from_positions(positions: Iterable[int] | np.ndarray, origin: pd.Period) -> pd.PeriodIndex:
     """Periods at integer ``positions`` from ``origin``."""
     ordinals = np.asarray(list(positions) if not isinstance(positions, np.ndarray) else positions)
-    return pd.PeriodIndex.from_ordinals(ordinals.astype(np.int64) + origin.ordinal, freq=origin.freq)
+    return pd.PeriodIndex.from_ordinals(
+        ordinals.astype(np.int64) + origin.ordinal, freq=origin.freq
+    )
 
 
 def labels(periods: Sequence[pd.Period] | pd.Series | pd.Index) -> list[str]:

@@ -50,12 +50,30 @@ def restore_text(value: object) -> object:
     return value
 
 
+def neutralise_series(values: pd.Series) -> pd.Series:
+    """``values`` with :func:`neutralise_text` applied to every text cell (vectorised for text
+    dtypes; other cells pass unchanged).
+
+    Examples
+    --------
+    >>> neutralise_series(pd.Series(["=1+1", "ok", None], dtype="str")).tolist()
+    ["'=1+1", 'ok', nan]
+    """
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return values
+    if isinstance(values.dtype, pd.StringDtype):
+        risky = values.str.startswith((*FORMULA_PREFIXES, "'")).fillna(False).to_numpy(dtype=bool)
+        return values.where(~risky, "'" + values) if risky.any() else values
+    if values.dtype == object:
+        return values.map(neutralise_text)
+    return values
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells (and text index) are neutralised."""
     out = frame.copy()
     for column in out.columns:
-        if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column])):
-            out[column] = out[column].map(neutralise_text)
+        out[column] = neutralise_series(out[column])
     if not pd.api.types.is_numeric_dtype(out.index):
         out.index = out.index.map(neutralise_text)
     out.columns = [neutralise_text(str(c)) for c in out.columns]
@@ -94,7 +112,9 @@ def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
     return neutralise_frame(frame).to_csv(index=index, lineterminator="\n")
 
 
-def write_csv_atomic(path: str | os.PathLike[str], frame: pd.DataFrame, *, index: bool = False) -> None:
+def write_csv_atomic(
+    path: str | os.PathLike[str], frame: pd.DataFrame, *, index: bool = False
+) -> None:
     """Write ``frame`` as a safe CSV, atomically."""
     write_text_atomic(path, csv_text(frame, index=index))
 
