@@ -10,6 +10,7 @@ Usage (from the repository root)::
 
     .venv/bin/python scripts/make_sample.py            # rewrite data/sample/*.csv
     .venv/bin/python scripts/make_sample.py --check    # also load it and print headline figures
+    .venv/bin/python scripts/make_sample.py --out DIR  # write elsewhere (the tests compare)
 
 The script asserts the sample's design targets (see ``check_targets``) and fails loudly when a
 change to the curated tables breaks them.
