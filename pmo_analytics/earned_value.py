@@ -41,7 +41,7 @@ projects and then compute the indices, so that a roll-up of one project is that 
 Examples
 --------
 >>> import pmo_analytics as pa
->>> p = pa.generate_portfolio(40, n_periods=8, seed=4)
+>>> p = pa.generate_portfolio(40, n_periods=8, seed=4, in_flight_share=0.3)
 >>> ev = pa.earned_value(p)
 >>> list(ev.columns[:6])
 ['name', 'status', 'start', 'period', 'at', 'pv']
@@ -239,7 +239,11 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
         np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
     )
     out = np.full(numerator.shape, np.nan)
-    np.divide(numerator, denominator, out=out, where=(denominator != 0) & np.isfinite(denominator))
+    with np.errstate(over="ignore"):
+        np.divide(
+            numerator, denominator, out=out, where=(denominator != 0) & np.isfinite(denominator)
+        )
+    out[~np.isfinite(out)] = np.nan  # overflow of a tiny denominator is no result either
     return out
 
 
@@ -329,8 +333,9 @@ def compute_history(units: _Units, *, eac_method: str = "cpi") -> tuple[pd.DataF
     origin = units.origin[owner]
 
     def finish(duration: np.ndarray) -> pd.PeriodIndex:
-        whole = np.ceil(np.nan_to_num(duration, nan=0.0) - 1e-9).astype(np.int64)
-        return _periods(np.where(np.isnan(duration), _NAT, origin + whole - 1), units.freq)
+        valid = np.isfinite(duration) & (duration < 1e6)  # beyond that no period is meaningful
+        whole = np.ceil(np.where(valid, duration, 0.0) - 1e-9).astype(np.int64)
+        return _periods(np.where(valid, origin + whole - 1, _NAT), units.freq)
 
     frame = pd.DataFrame(
         {
@@ -368,8 +373,8 @@ def compute_history(units: _Units, *, eac_method: str = "cpi") -> tuple[pd.DataF
     return frame, base
 
 
-def _empty(index_name: str) -> pd.DataFrame:
-    return pd.DataFrame(columns=[index_name, *METRIC_COLUMNS]).set_index(index_name)
+def _empty(index_name: str, *extra: str) -> pd.DataFrame:
+    return pd.DataFrame(columns=[index_name, *extra, *METRIC_COLUMNS]).set_index(index_name)
 
 
 def _at_status(history: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -412,7 +417,7 @@ def earned_value(
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(40, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(40, n_periods=8, seed=4, in_flight_share=0.3)
     >>> ev = pa.earned_value(p)
     >>> bool(((ev["cv"] - (ev["ev"] - ev["ac"])).abs() < 1e-6).all())
     True
@@ -438,7 +443,7 @@ def earned_value_history(
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(40, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(40, n_periods=8, seed=4, in_flight_share=0.3)
     >>> h = pa.earned_value_history(p)
     >>> bool(h.groupby("project_id")["at"].apply(lambda s: (s.diff().dropna() == 1).all()).all())
     True
@@ -507,14 +512,14 @@ def portfolio_roll_up(
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4, in_flight_share=0.3)
     >>> total = pa.portfolio_roll_up(p)
     >>> bool(abs(total.loc["portfolio", "ev"] - pa.earned_value(p)["ev"].sum()) < 1e-6)
     True
     """
     history, name = _grouped(portfolio, as_of, by, eac_method)
     if history is None:
-        return _empty(name)
+        return _empty(name, "n_projects")
     return _at_status(history, name)
 
 
@@ -532,14 +537,14 @@ def portfolio_trend(
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4, in_flight_share=0.3)
     >>> trend = pa.portfolio_trend(p)
     >>> trend["period"].is_monotonic_increasing
     True
     """
     history, name = _grouped(portfolio, as_of, by, eac_method)
     if history is None:
-        return _empty(name).reset_index()
+        return _empty(name, "n_projects").reset_index()
     return history
 
 
@@ -573,7 +578,7 @@ def earned_value_curves(
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(40, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(40, n_periods=8, seed=4, in_flight_share=0.3)
     >>> curves = pa.earned_value_curves(p)
     >>> sorted(curves["series"].unique()) == sorted(CURVE_SERIES)
     True

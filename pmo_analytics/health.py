@@ -100,7 +100,7 @@ def rag_status(ev_frame: pd.DataFrame, *, thresholds: RagThresholds | None = Non
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4, in_flight_share=0.3)
     >>> rag = pa.rag_status(pa.earned_value(p))
     >>> set(rag["rag"]) <= {"green", "amber", "red", "unknown"}
     True
@@ -120,7 +120,8 @@ def rag_status(ev_frame: pd.DataFrame, *, thresholds: RagThresholds | None = Non
         schedule = _level(index < th.spi_red, index < th.spi_amber, np.isnan(index))
     rank = {level: i for i, level in enumerate(RAG_LEVELS)}
     worst = np.maximum(
-        pd.Series(cost).map(rank).to_numpy(), pd.Series(schedule).map(rank).to_numpy()
+        pd.Series(cost, dtype=object).map(rank).to_numpy(dtype=np.int64),
+        pd.Series(schedule, dtype=object).map(rank).to_numpy(dtype=np.int64),
     )
     return pd.DataFrame(
         {"cost_rag": cost, "schedule_rag": schedule, "rag": np.asarray(RAG_LEVELS)[worst]},
@@ -159,7 +160,7 @@ def needs_attention(
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(80, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(80, n_periods=8, seed=4, in_flight_share=0.3)
     >>> late = pa.needs_attention(pa.earned_value(p))
     >>> bool(late["reason"].str.len().gt(0).all())
     True
@@ -279,7 +280,7 @@ def continue_or_stop(
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(80, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(80, n_periods=8, seed=4, in_flight_share=0.3)
     >>> cs = pa.continue_or_stop(p)
     >>> bool((cs["remaining_value"] <= cs["strategic_value"] + 1e-9).all())
     True

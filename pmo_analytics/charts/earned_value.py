@@ -79,7 +79,7 @@ def earned_value_chart(
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(40, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(40, n_periods=8, seed=4, in_flight_share=0.3)
     >>> chart = earned_value_chart(pa.earned_value_curves(p))
     >>> chart.to_dict()["mark"]["type"]
     'line'
@@ -160,7 +160,7 @@ def cpi_spi_chart(
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4, in_flight_share=0.3)
     >>> chart = cpi_spi_chart(pa.earned_value(p))
     >>> len(chart.to_dict()["layer"])
     4
@@ -287,7 +287,7 @@ def performance_trend_chart(
     Examples
     --------
     >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4)
+    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4, in_flight_share=0.3)
     >>> chart = performance_trend_chart(pa.portfolio_trend(p), unit="portfolio")
     >>> chart.to_dict()["encoding"]["facet"]["field"]
     'measure'

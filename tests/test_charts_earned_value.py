@@ -1,0 +1,88 @@
+"""Earned-value charts, rendered for real with vl-convert."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import pmo_analytics as pa
+import pmo_analytics.charts  # makes pa.charts available
+from pmo_analytics.charts.theme import PALETTE
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return pa.generate_portfolio(200, n_periods=8, n_roles=3, seed=6, in_flight_share=0.25)
+
+
+@pytest.fixture(scope="module")
+def ev(portfolio):
+    return pa.earned_value(portfolio)
+
+
+def test_s_curves_render_for_one_and_several_projects(portfolio, ev, tmp_path):
+    curves = pa.earned_value_curves(portfolio)
+    one = pa.charts.earned_value_chart(curves, projects=[ev.index[0]])
+    spec = one.to_dict()
+    assert "facet" not in spec["encoding"]
+    assert spec["encoding"]["strokeDash"]["scale"]["range"][-1] == [6, 4]  # EAC dashed
+    svg = pa.charts.save_chart(one, tmp_path / "one.svg").read_text()
+    assert svg.startswith("<svg") and "Forecast cost (EAC)" in svg
+
+    several = pa.charts.earned_value_chart(curves, projects=list(ev.index[:4]), columns=2)
+    spec = several.to_dict()
+    assert spec["encoding"]["facet"]["columns"] == 2
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    png = pa.charts.save_chart(several, tmp_path / "several.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="no curves for NOPE"):
+        pa.charts.earned_value_chart(curves, projects=["NOPE"])
+    with pytest.raises(ValueError, match="lacks the column"):
+        pa.charts.earned_value_chart(curves.drop(columns="series"))
+
+
+def test_quadrant_uses_colour_blind_safe_rag_colours_and_labels_quadrants(ev, tmp_path):
+    chart = pa.charts.cpi_spi_chart(ev)
+    spec = json.dumps(chart.to_dict())
+    for colour in (PALETTE[2], PALETTE[1], PALETTE[5]):  # Okabe-Ito green, orange, vermilion
+        assert colour in spec
+    assert pa.charts.RAG_COLOURS["red"] == PALETTE[5]
+    svg = pa.charts.save_chart(chart, tmp_path / "quadrant.svg").read_text()
+    for label in (
+        "Behind schedule, under budget",
+        "Ahead of schedule, under budget",
+        "Behind schedule, over budget",
+        "Ahead of schedule, over budget",
+    ):
+        assert label in svg
+    assert ev.index[0] in svg  # points are labelled with their ids
+
+
+def test_quadrant_leaves_out_projects_without_indices_and_says_so(ev, tmp_path):
+    frame = ev.copy()
+    frame.iloc[0, frame.columns.get_loc("cpi")] = float("nan")
+    chart = pa.charts.cpi_spi_chart(frame, thresholds=pa.RagThresholds(schedule_index="spi"))
+    spec = chart.to_dict()
+    assert spec["title"]["subtitle"][1] == "1 left out: no cost or planned value yet"
+    assert "SPI (>1 ahead)" in json.dumps(spec)
+    saved = json.loads(pa.charts.save_chart(chart, tmp_path / "quadrant.json").read_text())
+    assert len(saved["layer"]) == 4
+
+
+def test_trend_chart_renders_projects_and_groups(portfolio, tmp_path):
+    history = pa.earned_value_history(portfolio)
+    chart = pa.charts.performance_trend_chart(
+        history, units=list(history["project_id"].unique()[:3])
+    )
+    assert chart.to_dict()["encoding"]["facet"]["field"] == "measure"
+    pa.charts.save_chart(chart, tmp_path / "trend.svg")
+    trend = pa.portfolio_trend(portfolio, by="category")
+    chart = pa.charts.performance_trend_chart(
+        trend, unit="category", measures=["cpi", "spi", "spi_t"]
+    )
+    svg = pa.charts.save_chart(chart, tmp_path / "groups.svg").read_text()
+    assert "SPI(t)" in svg
+    with pytest.raises(ValueError, match="lacks the column"):
+        pa.charts.performance_trend_chart(pd.DataFrame({"period": []}))
