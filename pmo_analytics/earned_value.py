@@ -148,22 +148,29 @@ def _ordinals(values: pd.Series | pd.Index, freq: str) -> np.ndarray:
     return pd.PeriodIndex(values, freq=freq).asi8
 
 
+def _codes(values: pd.Series, ids: pd.Index) -> np.ndarray:
+    """Position of each value in ``ids`` (-1 when absent), hashing the long column once."""
+    raw, uniques = pd.factorize(values)
+    return ids.get_indexer(uniques)[raw]
+
+
 def project_units(portfolio: Portfolio, as_of: pd.Period) -> _Units:
     """Per-project inputs: projects with at least one actuals row up to ``as_of``."""
     freq = portfolio.freq
     actuals = portfolio.actuals
     when = _ordinals(actuals["period"], freq)
     status_ord = as_of.ordinal
-    ids = pd.Index(
-        np.unique(actuals["project_id"].to_numpy()[when <= status_ord]), name="project_id"
-    )
+    raw_codes, uniques = pd.factorize(actuals["project_id"])  # hashing, not string sorting
+    reported = np.zeros(len(uniques), dtype=bool)
+    reported[raw_codes[when <= status_ord]] = True
+    ids = pd.Index(uniques[reported], name="project_id").sort_values()
     projects = portfolio.projects.reindex(ids)
-    code_of = pd.Series(np.arange(len(ids)), index=ids)
+    code = ids.get_indexer(uniques)[raw_codes]
 
-    known = actuals["project_id"].isin(ids).to_numpy()
+    known = code >= 0
     act = pd.DataFrame(
         {
-            "code": code_of.reindex(actuals["project_id"][known]).to_numpy(),
+            "code": code[known],
             "ordinal": when[known],
             "pv": actuals["planned_value"].to_numpy(dtype=float)[known],
             "ev": actuals["earned_value"].to_numpy(dtype=float)[known],
@@ -184,8 +191,9 @@ def project_units(portfolio: Portfolio, as_of: pd.Period) -> _Units:
     end = np.where(closed, np.minimum(last_reported, status_ord), status_ord)
 
     cash = portfolio.cashflows
-    cash = cash[cash["project_id"].isin(ids)]
-    cash_code = code_of.reindex(cash["project_id"]).to_numpy()
+    cash_code = _codes(cash["project_id"], ids)
+    cash = cash[cash_code >= 0]
+    cash_code = cash_code[cash_code >= 0]
     cash_ord = plan_start[cash_code] + cash["offset"].to_numpy()
     later = cash_ord > last[cash_code]
     baseline = pd.concat(
@@ -202,7 +210,7 @@ def project_units(portfolio: Portfolio, as_of: pd.Period) -> _Units:
         ignore_index=True,
     )
     amounts = act.loc[act["ordinal"] <= status_ord, ["code", "ordinal", "ev", "ac"]]
-    bac = portfolio.total_cost().reindex(ids).to_numpy(dtype=float)
+    bac = np.bincount(cash_code, weights=cash["cost"].to_numpy(float), minlength=len(ids))
     return _Units(ids, freq, origin.astype(np.int64), end.astype(np.int64), bac, baseline, amounts)
 
 
@@ -294,15 +302,22 @@ def _periods(ordinals: np.ndarray, freq: str) -> pd.PeriodIndex:
     return pd.PeriodIndex.from_ordinals(np.asarray(ordinals, dtype=np.int64), freq=freq)
 
 
-def compute_history(units: _Units, *, eac_method: str = "cpi") -> tuple[pd.DataFrame, _Baseline]:
-    """Every metric per unit and period from its start to its status period (tidy)."""
+def compute_history(
+    units: _Units, *, eac_method: str = "cpi", status_only: bool = False
+) -> tuple[pd.DataFrame, _Baseline]:
+    """Every metric per unit and period from its start to its status period (tidy).
+
+    With ``status_only`` just the status period's row of each unit (the same figures).
+    """
     n = len(units.index)
     span = units.end - units.origin + 1
     base = _baseline(units)
-    rows = int(span.sum())
-    owner = np.repeat(np.arange(n), span)
-    first_row = np.concatenate([[0], np.cumsum(span)[:-1]]) if n else np.zeros(0, dtype=np.int64)
-    t = np.arange(rows) - np.repeat(first_row, span) + 1
+    if status_only:
+        owner, t = np.arange(n), span
+    else:
+        owner = np.repeat(np.arange(n), span)
+        first_row = np.concatenate([[0], np.cumsum(span)[:-1]]) if n else np.zeros(0, np.int64)
+        t = np.arange(int(span.sum())) - np.repeat(first_row, span) + 1
 
     amounts = units.amounts.groupby(["code", "ordinal"], as_index=False)[["ev", "ac"]].sum()
     code = amounts["code"].to_numpy()
@@ -427,8 +442,8 @@ def earned_value(
     if period is None:
         return _with_names(portfolio, _empty("project_id"))
     units = project_units(portfolio, period)
-    history, _ = compute_history(units, eac_method=eac_method)
-    return _with_names(portfolio, _at_status(history, "project_id"))
+    status, _ = compute_history(units, eac_method=eac_method, status_only=True)
+    return _with_names(portfolio, status.set_index("project_id"))
 
 
 def earned_value_history(

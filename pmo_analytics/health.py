@@ -233,7 +233,10 @@ def needs_attention(
         + frame["planned_finish"].astype(str),
         "",
     )
-    reason = parts.apply(lambda row: "; ".join(p for p in row if p), axis=1)
+    reason = parts["cost"]
+    for column in ("spent", "tcpi", "schedule"):  # join the non-empty findings with "; "
+        part = parts[column]
+        reason = reason.where(part == "", reason.where(reason == "", reason + "; ") + part)
     out = pd.concat([frame[["name"]], rag, frame[["cpi", "spi_t", "tcpi", "vac", "sv_t"]]], axis=1)
     out["planned_finish"] = frame["planned_finish"]
     out["forecast_finish"] = frame["forecast_finish"]
