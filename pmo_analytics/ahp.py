@@ -87,8 +87,9 @@ class AHPResult:
         CI / RI (0 for n ≤ 2); above :data:`CR_THRESHOLD` the judgements should be revisited.
     inconsistency : DataFrame
         The judgements ranked by how much each adds to the inconsistency (which pairs to
-        revisit first): stakeholder, a, b, ratio (as judged), consistent_ratio (w_a / w_b, what
-        the other judgements imply), suggested (nearest value on Saaty's scale), share (of the
+        revisit first): stakeholder, a, b, ratio (as judged), consistent_ratio (what the other
+        judgements imply for the pair: w_a / w_b by log least squares without it), suggested
+        (nearest value on Saaty's scale), share (of the
         matrix's inconsistency, summing to 1 per stakeholder and node), cr_if_revised (the CR
         with this judgement replaced by ``consistent_ratio``), rank (1 = revisit first). The
         group's rows have stakeholder :data:`GROUP`; a hierarchy adds a ``node`` column.
@@ -282,7 +283,7 @@ def _inconsistency(solved: _Solved, source: str) -> pd.DataFrame:
     term = eps + 1.0 / eps - 2.0
     total = term.sum()
     share = term / total if total > 1e-12 else np.zeros_like(term)
-    consistent = w[i] / w[j]
+    consistent = np.array([_implied(solved.matrix, i[k], j[k]) for k in range(len(pairs))])
     revised = np.empty(len(pairs))
     for k in range(len(pairs)):
         trial = solved.matrix.copy()
@@ -306,6 +307,18 @@ def _inconsistency(solved: _Solved, source: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _implied(matrix: np.ndarray, i: int, j: int) -> float:
+    """What the other judgements imply for a_ij: w_i / w_j by log least squares on every pair of
+    the (completed) matrix except (i, j); with two criteria, the judgement itself."""
+    n = len(matrix)
+    if n < 3:
+        return float(matrix[i, j])
+    ui, uj = np.triu_indices(n, 1)
+    keep = ~((ui == i) & (uj == j))
+    y = _llsm(n, ui[keep], uj[keep], np.log(matrix[ui[keep], uj[keep]]))
+    return float(np.exp(y[i] - y[j]))
+
+
 _INCONSISTENCY_COLUMNS = [
     "stakeholder", "a", "b", "ratio", "suggested", "consistent_ratio", "share", "cr_if_revised",
     "rank",
@@ -313,8 +326,18 @@ _INCONSISTENCY_COLUMNS = [
 
 
 # --------------------------------------------------------------------------- input checks
+def _text(values: pd.Series) -> list[str]:
+    return [
+        "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
+        for v in values
+    ]
+
+
 def _clean(comparisons: pd.DataFrame) -> pd.DataFrame:
-    """Judgements as stakeholder, a, b, ratio (float); raises AHPInputError listing problems."""
+    """Judgements as stakeholder, a, b, ratio (float); raises AHPInputError listing problems.
+
+    Judgement sets are small (tens to hundreds of rows), so this works on plain lists.
+    """
     missing = [c for c in ("a", "b", "ratio") if c not in comparisons.columns]
     if missing:
         raise AHPInputError(
@@ -322,61 +345,44 @@ def _clean(comparisons: pd.DataFrame) -> pd.DataFrame:
                 f"comparisons lack column(s) {', '.join(missing)}; expected a, b, ratio (stakeholder optional)"
             ]
         )
-    frame = pd.DataFrame(
-        {
-            "stakeholder": (
-                comparisons["stakeholder"].astype("string").fillna("").str.strip()
-                if "stakeholder" in comparisons
-                else ""
-            ),
-            "a": comparisons["a"].astype("string").str.strip(),
-            "b": comparisons["b"].astype("string").str.strip(),
-            "ratio": pd.to_numeric(comparisons["ratio"], errors="coerce"),
-        }
-    ).reset_index(drop=True)
-    problems: list[str] = []
-    row = frame.index + 1  # row numbers as counted in the frame (1 = first judgement)
-    blank = frame["a"].isna() | (frame["a"] == "") | frame["b"].isna() | (frame["b"] == "")
-    for k in np.flatnonzero(blank.to_numpy()):
-        problems.append(f"judgement {row[k]}: a and b must both name a criterion")
-    raw = comparisons["ratio"].reset_index(drop=True)
-    bad = frame["ratio"].isna() | ~np.isfinite(frame["ratio"].fillna(0.0))
-    out_of_scale = ~bad & (
-        (frame["ratio"] < RATIO_MIN - 1e-12) | (frame["ratio"] > RATIO_MAX + 1e-12)
+    who = (
+        _text(comparisons["stakeholder"])
+        if "stakeholder" in comparisons
+        else [""] * len(comparisons)
     )
-    for k in np.flatnonzero(bad.to_numpy()):
-        problems.append(
-            f"judgement {row[k]} ({frame['a'][k]} vs {frame['b'][k]}): ratio {raw[k]!r} is not a number"
-        )
-    for k in np.flatnonzero(out_of_scale.to_numpy()):
-        problems.append(
-            f"judgement {row[k]} ({frame['a'][k]} vs {frame['b'][k]}): ratio {frame['ratio'][k]:g} "
-            "is outside Saaty's scale [1/9, 9]"
-        )
-    same = ~blank & (frame["a"] == frame["b"])
-    for k in np.flatnonzero(same.to_numpy()):
-        problems.append(f"judgement {row[k]}: criterion {frame['a'][k]} is compared with itself")
-    valid = ~(blank | bad | out_of_scale | same)
-    frame = frame[valid.to_numpy()]
+    first, second = _text(comparisons["a"]), _text(comparisons["b"])
+    raw = comparisons["ratio"].tolist()
+    ratio = pd.to_numeric(comparisons["ratio"], errors="coerce").to_numpy(dtype=float)
+    problems: list[str] = []
+    rows: list[tuple[str, str, str, float]] = []
+    seen: dict[tuple[str, str, str], list[tuple[str, str, float]]] = {}
+    for k, (s_, a, b, r) in enumerate(zip(who, first, second, ratio, strict=True), start=1):
+        if not a or not b:
+            problems.append(f"judgement {k}: a and b must both name a criterion")
+        elif not np.isfinite(r):
+            problems.append(f"judgement {k} ({a} vs {b}): ratio {raw[k - 1]!r} is not a number")
+        elif r < RATIO_MIN - 1e-12 or r > RATIO_MAX + 1e-12:
+            problems.append(
+                f"judgement {k} ({a} vs {b}): ratio {r:g} is outside Saaty's scale [1/9, 9]"
+            )
+        elif a == b:
+            problems.append(f"judgement {k}: criterion {a} is compared with itself")
+        else:
+            rows.append((s_, a, b, float(r)))
+            seen.setdefault((s_, min(a, b), max(a, b)), []).append((a, b, float(r)))
     # one stakeholder judging one pair twice with different values
-    lo = frame["a"].where(frame["a"] < frame["b"], frame["b"])
-    hi = frame["b"].where(frame["a"] < frame["b"], frame["a"])
-    logs = np.log(frame["ratio"]).where(frame["a"] < frame["b"], -np.log(frame["ratio"]))
-    keyed = pd.DataFrame({"stakeholder": frame["stakeholder"], "lo": lo, "hi": hi, "log": logs})
-    spread = keyed.groupby(["stakeholder", "lo", "hi"])["log"].agg(lambda s: s.max() - s.min())
-    for who, a, b in spread[spread > np.log(_SAME_JUDGEMENT)].index:
-        given = frame[(frame["stakeholder"] == who) & (lo == a) & (hi == b)]
-        listed = "; ".join(
-            f"{x} vs {y} = {r:g}"
-            for x, y, r in zip(given["a"], given["b"], given["ratio"], strict=True)
-        )
-        by = f"stakeholder {who!r}" if who else "the judgements"
-        problems.append(
-            f"{by} judge {a} vs {b} more than once with contradictory values ({listed})"
-        )
+    for (s_, lo, hi), given in seen.items():
+        logs = [np.log(r) if a == lo else -np.log(r) for a, _, r in given]
+        if max(logs) - min(logs) > np.log(_SAME_JUDGEMENT):
+            listed = "; ".join(f"{a} vs {b} = {r:g}" for a, b, r in given)
+            by = f"stakeholder {s_!r}" if s_ else "the judgements"
+            problems.append(
+                f"{by} judge {lo} vs {hi} more than once with contradictory values ({listed})"
+            )
     if problems:
         raise AHPInputError(problems)
-    return frame.reset_index(drop=True)
+    frame = pd.DataFrame(rows, columns=["stakeholder", "a", "b", "ratio"], dtype=object)
+    return frame.astype({"ratio": float})
 
 
 def _components(names: list[str], a: Iterable[str], b: Iterable[str]) -> list[list[str]]:
@@ -615,44 +621,42 @@ def _stakeholder_shares(
 
 
 def _aggregate(frame: pd.DataFrame, shares: pd.Series) -> pd.DataFrame:
-    """Group judgements: per pair, the weighted geometric mean over the stakeholders judging it."""
-    lo = frame["a"].where(frame["a"] < frame["b"], frame["b"])
-    hi = frame["b"].where(frame["a"] < frame["b"], frame["a"])
-    logs = np.log(frame["ratio"]).where(frame["a"] < frame["b"], -np.log(frame["ratio"]))
-    weight = frame["stakeholder"].map(shares).fillna(0.0)
-    # one stakeholder's consistent repeats count once
-    own = (
-        pd.DataFrame(
-            {"stakeholder": frame["stakeholder"], "a": lo, "b": hi, "log": logs, "w": weight}
-        )
-        .groupby(["stakeholder", "a", "b"], as_index=False)
-        .agg(log=("log", "mean"), w=("w", "first"))
+    """Group judgements: per pair, the weighted geometric mean over the stakeholders judging it
+    (a stakeholder's consistent repeats of a pair count once, as their mean)."""
+    own: dict[tuple[str, str, str], list[float]] = {}
+    for who, a, b, r in frame.itertuples(index=False):
+        lo, hi = min(a, b), max(a, b)
+        own.setdefault((who, lo, hi), []).append(np.log(r) if a == lo else -np.log(r))
+    pairs: dict[tuple[str, str], list[float]] = {}
+    for (who, lo, hi), logs in own.items():
+        w = float(shares.get(who, 0.0))
+        total = pairs.setdefault((lo, hi), [0.0, 0.0])
+        total[0] += w * float(np.mean(logs))
+        total[1] += w
+    rows = [
+        (GROUP, lo, hi, float(np.exp(wlog / w)) if w > 0 else 1.0)
+        for (lo, hi), (wlog, w) in pairs.items()
+    ]
+    return pd.DataFrame(rows, columns=["stakeholder", "a", "b", "ratio"]).astype(
+        {"stakeholder": object, "a": object, "b": object}
     )
-    own["wlog"] = own["log"] * own["w"]
-    pairs = own.groupby(["a", "b"], as_index=False).agg(wlog=("wlog", "sum"), w=("w", "sum"))
-    pairs["ratio"] = np.exp(pairs["wlog"] / pairs["w"].where(pairs["w"] > 0, np.nan)).fillna(1.0)
-    return pairs.assign(stakeholder=GROUP)[["stakeholder", "a", "b", "ratio"]]
 
 
 def _oriented(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Pairs as positions i < j in ``names`` with log ratios (repeats of a pair: their mean)."""
     position = {n: k for k, n in enumerate(names)}
-    ia = frame["a"].map(position).to_numpy()
-    ib = frame["b"].map(position).to_numpy()
-    logs = np.log(frame["ratio"].to_numpy(dtype=float))
-    flipped = ia > ib
-    out = pd.DataFrame(
-        {
-            "a": frame["a"].to_numpy(),
-            "b": frame["b"].to_numpy(),
-            "i": np.where(flipped, ib, ia),
-            "j": np.where(flipped, ia, ib),
-            "log": np.where(flipped, -logs, logs),
-            "flipped": flipped,
-        }
-    )
-    # consistent repeats of a pair by one stakeholder: one judgement (their mean)
-    return out.groupby(["i", "j"], as_index=False).agg(
-        a=("a", "first"), b=("b", "first"), log=("log", "mean"), flipped=("flipped", "first")
+    pairs: dict[tuple[int, int], list] = {}
+    for a, b, r in zip(frame["a"], frame["b"], frame["ratio"], strict=True):
+        ia, ib = position[a], position[b]
+        key, log = ((ia, ib), np.log(r)) if ia < ib else ((ib, ia), -np.log(r))
+        entry = pairs.setdefault(key, [a, b, [], ia > ib])
+        entry[2].append(log)
+    rows = [
+        (i, j, a, b, float(np.mean(logs)), flipped)
+        for (i, j), (a, b, logs, flipped) in pairs.items()
+    ]
+    return pd.DataFrame(rows, columns=["i", "j", "a", "b", "log", "flipped"]).astype(
+        {"i": np.int64, "j": np.int64, "log": float, "flipped": bool}
     )
 
 
