@@ -490,8 +490,17 @@ def _grouped(portfolio: Portfolio, as_of, by: str | None, eac_method: str):
     )
     grouped = group_units(units, labels, name)
     history, _ = compute_history(grouped, eac_method=eac_method)
-    counts = labels.fillna("(none)").astype(str).value_counts()
-    history.insert(1, "n_projects", history[name].map(counts).to_numpy())
+    # projects of the group started by each period: search the members' starts per group
+    group_of = grouped.index.get_indexer(labels.fillna("(none)").astype(str))
+    shift = units.origin.min(initial=0)
+    big = np.int64(2) ** 40
+    starts = np.sort(group_of * big + (units.origin - shift))
+    row_group = grouped.index.get_indexer(history[name])
+    row_key = row_group * big + (_ordinals(history["period"], units.freq) - shift)
+    started = np.searchsorted(starts, row_key, side="right") - np.searchsorted(
+        starts, row_group * big, side="left"
+    )
+    history.insert(1, "n_projects", started)
     return history, name
 
 
@@ -521,8 +530,8 @@ def portfolio_roll_up(
     Returns
     -------
     DataFrame
-        Indexed by the group (index name ``by``, or ``portfolio``); ``n_projects`` and the
-        columns of :func:`earned_value` (without name and status).
+        Indexed by the group (index name ``by``, or ``portfolio``); ``n_projects`` (projects
+        with actuals) and the columns of :func:`earned_value` (without name and status).
 
     Examples
     --------
@@ -547,7 +556,8 @@ def portfolio_trend(
 ) -> pd.DataFrame:
     """The roll-up of :func:`portfolio_roll_up` for every period up to the status period.
 
-    Tidy: one row per group and period (column ``by``, or ``portfolio``), for trend charts.
+    Tidy: one row per group and period (column ``by``, or ``portfolio``), for trend charts;
+    ``n_projects`` counts the group's projects started by that period.
 
     Examples
     --------

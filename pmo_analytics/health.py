@@ -155,7 +155,8 @@ def needs_attention(
         Indexed by project_id, red before amber and the largest forecast overrun first:
         ``name``, ``rag``, ``cost_rag``, ``schedule_rag``, ``cpi``, ``spi_t``, ``tcpi``,
         ``vac`` [currency], ``sv_t`` [periods], ``planned_finish``, ``forecast_finish`` and
-        ``reason``: every finding in plain words, separated by "; ".
+        ``reason``: every finding in plain words, separated by "; " (no finding contains
+        one, so ``reason.str.split("; ")`` lists them).
 
     Examples
     --------
@@ -190,7 +191,7 @@ def needs_attention(
         + _fmt(cpi, ".2f")
         + " (each 1 spent has earned "
         + _fmt(cpi, ".2f")
-        + " of planned work); forecast overrun "
+        + " of planned work), heading for an overrun of "
         + _fmt(overrun, ",.0f")
         + " ("
         + _fmt(share, ".0%")
@@ -225,11 +226,11 @@ def needs_attention(
         + index_name
         + " "
         + _fmt(index, ".2f")
-        + ", "
+        + " ("
         + _fmt(-frame["sv_t"], ".1f")
-        + f" {periods} behind plan; forecast finish "
+        + f" {periods} behind plan), forecast finish "
         + frame["forecast_finish"].astype(str)
-        + " against planned "
+        + " instead of "
         + frame["planned_finish"].astype(str),
         "",
     )

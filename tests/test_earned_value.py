@@ -429,6 +429,10 @@ def test_roll_up_sums_amounts_then_computes_indices():
         assert total[column] == pytest.approx(ev[column].sum())
     assert total["cpi"] == pytest.approx(ev["ev"].sum() / ev["ac"].sum())
     assert total["n_projects"] == len(ev)
+    trend = pa.portfolio_trend(p)
+    started = pa.earned_value(p)["start"]
+    expected = [int((started <= q).sum()) for q in trend["period"]]
+    assert trend["n_projects"].tolist() == expected
     by = pa.portfolio_roll_up(p, by="category")
     assert by.index.name == "category"
     assert by["ev"].sum() == pytest.approx(total["ev"])
@@ -529,11 +533,14 @@ def test_needs_attention_says_why_worst_first():
     assert attention.index.tolist() == ["COSTLY", "SLOW"]
     assert attention["rag"].tolist() == ["red", "amber"]
     costly = attention.loc["COSTLY", "reason"]
-    assert "over budget: CPI 0.80" in costly and "forecast overrun 100 (25% of budget)" in costly
+    assert "over budget: CPI 0.80" in costly and "an overrun of 100 (25% of budget)" in costly
     assert "remaining work must be done at TCPI 1.00" not in costly
     slow = attention.loc["SLOW", "reason"]
-    assert slow.startswith("behind schedule: SPI(t) 0.93, 0.1 months behind plan")
-    assert "forecast finish 2027-05 against planned 2027-04" in slow
+    assert slow == (
+        "behind schedule: SPI(t) 0.93 (0.1 months behind plan), "
+        "forecast finish 2027-05 instead of 2027-04"
+    )
+    assert len(costly.split("; ")) == 1  # one finding: the TCPI (1.09) is under its threshold
     everyone = pa.needs_attention(ev, include_closed=True)
     assert "CLOSED" in everyone.index
     assert "the budget is already spent" in everyone.loc["CLOSED", "reason"]
