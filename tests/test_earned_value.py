@@ -597,3 +597,22 @@ def test_continue_or_stop_ignores_sunk_cost_and_counts_remaining_value():
     quiet = cs.loc["QUIET"]
     assert (quiet["sunk_cost"], quiet["etc"], quiet["remaining_value"]) == (0, 200, 20)
     assert quiet["value_per_etc"] == pytest.approx(0.1)
+
+
+def test_sample_portfolio_in_flight_projects(sample_portfolio):
+    ev = pa.earned_value(sample_portfolio)
+    in_flight = sample_portfolio.projects.index[sample_portfolio.projects["status"] == "in_flight"]
+    reported = set(sample_portfolio.actuals["project_id"])
+    assert set(ev.index) == reported and reported <= set(in_flight)
+    assert not np.isinf(ev.select_dtypes("number").to_numpy()).any()
+    assert (ev["bac"] == sample_portfolio.total_cost().reindex(ev.index)).all()
+    attention = pa.needs_attention(ev)
+    assert set(attention["rag"]) <= {"amber", "red"}
+    assert attention["reason"].str.len().gt(0).all()
+    assert set(pa.continue_or_stop(sample_portfolio).index) == set(in_flight)
+
+
+def test_status_period_without_actuals_gives_empty_frames():
+    p = build({"NEW": {"start": "2027-01", "cost": [100]}})
+    assert pa.earned_value(p, as_of="2027-01").empty
+    assert pa.portfolio_roll_up(p, as_of="2027-01", by="category").empty
