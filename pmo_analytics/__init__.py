@@ -13,7 +13,7 @@ Examples
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -69,16 +69,22 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = sorted(_EXPORTS)
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .ahp import AHPResult, ahp_weights
-    from .io import PortfolioWarning, load_portfolio, write_portfolio
-    from .portfolio import Portfolio, make_portfolio
-    from .scoring import criteria_weights, score_projects, weighted_scores
-    from .synthetic import generate_portfolio
-    from .validation import PortfolioValidationError
+#: Subpackages reachable as attributes (``pa.charts``) without an explicit import.
+_SUBPACKAGES = ("charts",)
+
+# Names that are also the names of their own modules (``optimise`` the function lives in the
+# ``optimise`` subpackage, ``utilisation`` and ``earned_value`` likewise). Importing such a
+# module binds the *module* onto the package, shadowing a lazily exported function, so these
+# few are imported now: their modules need only pandas and numpy (PuLP, altair and openpyxl
+# stay behind the functions that use them).
+from .earned_value import earned_value  # noqa: E402
+from .optimise import optimise  # noqa: E402
+from .utilisation import utilisation  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f".{name}", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'pmo_analytics' has no attribute {name!r}")
@@ -88,4 +94,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+    return sorted([*globals(), *_EXPORTS, *_SUBPACKAGES])

@@ -35,7 +35,80 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="load and validate a portfolio; print a summary")
     validate.add_argument("portfolio", help="folder of CSV files or .xlsx workbook")
     validate.set_defaults(handler=_validate)
+
+    plan = sub.add_parser(
+        "plan",
+        help="choose the project mix and start periods that maximise strategic value",
+        description="Optimise the portfolio and write summary.json, plan.csv and utilisation.csv.",
+    )
+    plan.add_argument("portfolio", help="folder of CSV files or .xlsx workbook")
+    plan.add_argument("--out", required=True, help="output folder (created if missing)")
+    plan.add_argument("--scenario", help="scenario file (.toml) applied to the portfolio")
+    plan.add_argument("--budget", type=_non_negative, help="total budget over the horizon [currency]")
+    plan.add_argument("--solver", choices=["cbc", "highs"], help="MIP solver (default cbc)")
+    plan.add_argument("--time-limit", type=_positive, help="seconds the solver may search")
+    plan.add_argument("--gap", type=_fraction, help="relative optimality gap at which to stop (0 = prove)")
+    plan.add_argument("--value-basis", choices=["value", "npv", "risk_adjusted"], help="what to maximise")
+    plan.add_argument("--threads", type=int, help="solver threads (default 1, reproducible)")
+    plan.set_defaults(handler=_plan)
     return parser
+
+
+def _number(kind: str, test, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not test(value):
+        raise argparse.ArgumentTypeError(f"{text} must be {kind}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    return _number("zero or more", lambda v: v >= 0, text)
+
+
+def _positive(text: str) -> float:
+    return _number("more than zero", lambda v: v > 0, text)
+
+
+def _fraction(text: str) -> float:
+    return _number("a fraction in [0, 1)", lambda v: 0 <= v < 1, text)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from .io import load_portfolio
+    from .optimise import OptimiseOptions, optimise
+    from .outputs import write_plan_outputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        portfolio = load_portfolio(args.portfolio)
+    options = OptimiseOptions()
+    if args.scenario:
+        from .scenarios import apply_scenario, read_scenario
+
+        scenario = read_scenario(args.scenario)
+        portfolio, options = apply_scenario(portfolio, scenario, options)
+    changes = {
+        "budget": args.budget,
+        "solver": args.solver,
+        "time_limit": args.time_limit,
+        "gap": args.gap,
+        "value_basis": args.value_basis,
+        "threads": args.threads,
+    }
+    try:
+        options = options.replace(**{k: v for k, v in changes.items() if v is not None})
+        plan = optimise(portfolio, options)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    write_plan_outputs(plan, args.out)
+    print(plan.summary_text())
+    print(f"\noutputs written to {args.out}")
+    if plan.status == "infeasible":
+        return EXIT_INFEASIBLE
+    return EXIT_OK if plan.is_solution() else EXIT_ERROR
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -229,8 +229,8 @@ def _bound(prob: pulp.LpProblem, engine: object, log: str, objective: float, rel
     if isinstance(engine, pulp.HiGHS):
         info = prob.solverModel.getInfo()
         bound = float(info.mip_dual_bound)
-        # HiGHS works on the minimisation -objective; its dual bound is in the original sense
-        return bound + 0.0 if math.isfinite(bound) else None
+        # PuLP hands HiGHS the minimisation of -objective: the dual bound is on that scale
+        return -bound if math.isfinite(bound) else None
     found = _CBC_BOUND.search(log)
     if found:
         bound = float(found.group(2))

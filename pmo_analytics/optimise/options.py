@@ -92,9 +92,10 @@ class OptimiseOptions:
         At most this many new projects start in any one period.
     solver : {"cbc", "highs"}
         CBC (bundled with PuLP) or HiGHS (``highspy``).
-    time_limit : float, optional
-        Seconds the solver may search; the best plan found is returned, marked ``feasible``
-        with its bound and gap when the optimum is not proven.
+    time_limit : float or None
+        Seconds the solver may search (default 60); the best plan found is returned, marked
+        ``feasible`` with its bound and gap when the optimum is not proven in time. ``None``
+        searches until the optimum is proven, however long that takes.
     gap : float
         Relative optimality gap at which the search may stop (0 = prove the optimum).
     threads : int
@@ -124,7 +125,7 @@ class OptimiseOptions:
     balance: tuple[BalanceRule, ...] = ()
     max_starts_per_period: int | None = None
     solver: str = "cbc"
-    time_limit: float | None = None
+    time_limit: float | None = 60.0
     gap: float = 0.0
     threads: int = 1
     seed: int = 0
