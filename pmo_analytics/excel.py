@@ -21,7 +21,10 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: str | os.PathLike[str]) 
     """
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
+    # not write_only: that mode leaves out each sheet's <dimension>, without which readers
+    # (openpyxl's read-only mode among them) must parse a whole sheet twice
+    book = Workbook()
+    book.remove(book.active)
     for name, frame in sheets.items():
         sheet = book.create_sheet(title=name[:31])
         safe = safety.neutralise_frame(frame)

@@ -53,57 +53,67 @@ def _normalise_name(cell: str) -> str:
     return re.sub(r"[\s\-]+", "_", cell.replace("\ufeff", "").strip().lower())
 
 
+def _restore_neutralised(values):
+    """Undo :func:`pmo_analytics.safety.neutralise_text` over a pyarrow text array."""
+    import pyarrow.compute as pc
+
+    rest = pc.utf8_slice_codeunits(values, 1)
+    risky = pc.starts_with(rest, "'")
+    for prefix in safety.FORMULA_PREFIXES:
+        risky = pc.or_(risky, pc.starts_with(rest, prefix))
+    return pc.if_else(pc.and_(pc.starts_with(values, "'"), risky), rest, values)
+
+
 def _raw_table(
     name: str,
     source: str,
     header: list[str],
-    body: pd.DataFrame,
+    body: list,
     header_row: int,
     log: ProblemLog,
     warnings: ProblemLog,
     *,
     decimal_comma: bool = False,
 ) -> RawTable:
-    """A :class:`RawTable` from a header and a body of text columns (positional).
+    """A :class:`RawTable` from a header and a body of pyarrow text columns (positional).
 
     ``header_row`` is the row number of the header in the file; body row ``i`` is row
     ``header_row + 1 + i``. Cells are stripped, text the library neutralised on export is
     restored, blank rows are dropped (their numbers stay counted).
     """
-    columns: dict[str, pd.Series] = {}
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(body[0]) if body else 0
+    names: list[str] = []
+    arrays: list[object] = []
+    nonblank = np.zeros(n, dtype=bool)
     for position, cell in enumerate(header):
         column = _normalise_name(cell)
-        values = (
-            body.iloc[:, position] if position < body.shape[1] else pd.Series("", index=body.index)
-        )
-        values = values.astype("str").fillna("").str.strip()
-        quoted = values.str.startswith("'")
-        if quoted.any():  # text neutralised by safety.neutralise_text on export
-            values = values.where(~quoted, values[quoted].map(safety.restore_text))
+        values = body[position] if position < len(body) else pa.array([""] * n, pa.large_string())
+        values = pc.utf8_trim_whitespace(pc.fill_null(values.cast(pa.large_string()), ""))
+        if pc.any(pc.starts_with(values, "'")).as_py():
+            values = _restore_neutralised(values)
+        filled = pc.not_equal(values, "").to_numpy(zero_copy_only=False)
         if column == "":
-            if (values != "").any():
-                warnings.add(
-                    source,
-                    header_row,
-                    f"column {position + 1}",
-                    "",
-                    "cells under a blank header (ignored)",
-                )
+            if filled.any():
+                where = f"column {position + 1}"
+                warnings.add(source, header_row, where, "", "cells under a blank header (ignored)")
             continue
-        if column in columns:
+        if column in names:
             log.add(source, header_row, column, cell, "column given twice (one column per name)")
             continue
-        columns[column] = values.reset_index(drop=True)
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(body)))
-    rows = np.arange(len(body), dtype=np.int64) + header_row + 1
-    if len(frame.columns):
-        keep = (frame != "").any(axis=1).to_numpy()
-    else:
-        keep = np.zeros(len(frame), dtype=bool)
-    if not keep.all():
-        frame = frame[keep].reset_index(drop=True)
-        rows = rows[keep]
-    return RawTable(name, source, frame, rows, decimal_comma)
+        names.append(column)
+        arrays.append(values)
+        nonblank |= filled
+    rows = np.arange(n, dtype=np.int64) + header_row + 1
+    if not names:
+        return RawTable(name, source, pd.DataFrame(index=pd.RangeIndex(0)), rows[:0], decimal_comma)
+    table = pa.table(arrays, names=names)
+    if not nonblank.all():
+        table = table.filter(pa.array(nonblank))
+        rows = rows[nonblank]
+    return RawTable(name, source, table.to_pandas(), rows, decimal_comma)
 
 
 def _separator(header_line: str) -> str:
@@ -112,7 +122,7 @@ def _separator(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _records_fast(data: bytes, sep: str) -> pd.DataFrame | None:
+def _records_fast(data: bytes, sep: str) -> list | None:
     """Every record of a CSV as text columns (header included), or None when pyarrow cannot
     read it record for record (ragged rows, broken quoting): then the slow path decides."""
     import pyarrow as pa
@@ -145,12 +155,10 @@ def _records_fast(data: bytes, sep: str) -> pd.DataFrame | None:
         return None
     if rejected:
         return None
-    return table.to_pandas()
+    return [column.combine_chunks() for column in table.columns]
 
 
-def _records_slow(
-    text: str, sep: str, source: str, first_row: int, log: ProblemLog
-) -> pd.DataFrame:
+def _records_slow(text: str, sep: str, source: str, first_row: int, log: ProblemLog) -> list:
     """Every record via Python's csv module: short rows padded, long rows reported."""
     records = list(csv.reader(_io.StringIO(text, newline=""), delimiter=sep))
     width = len(records[0]) if records else 0
@@ -163,8 +171,14 @@ def _records_slow(
         log.add(
             source, first_row + i, "", f"{n} cells", f"row has {n} cells but the header has {width}"
         )
-    padded = [(r + [""] * width)[:width] for r in records]
-    return pd.DataFrame(padded, columns=range(width), dtype="str")
+    return _columns([(r + [""] * width)[:width] for r in records], width)
+
+
+def _columns(records: list, width: int) -> list:
+    """Positional pyarrow text columns of equally long records."""
+    import pyarrow as pa
+
+    return [pa.array([r[i] for r in records], pa.large_string()) for i in range(width)]
 
 
 def read_csv_table(path: Path, name: str, log: ProblemLog, warnings: ProblemLog) -> RawTable | None:
@@ -196,12 +210,13 @@ def read_csv_table(path: Path, name: str, log: ProblemLog, warnings: ProblemLog)
         return empty_raw_table(name, source)
     header_line = body.split("\n", 1)[0]
     sep = _separator(header_line)
-    frame = _records_fast(data if len(body) == len(text) else body.encode("utf-8"), sep)
-    if frame is None:
-        frame = _records_slow(body, sep, source, skipped + 1, log)
-    header = frame.iloc[0].astype("str").fillna("").tolist()
+    columns = _records_fast(data if len(body) == len(text) else body.encode("utf-8"), sep)
+    if columns is None:
+        columns = _records_slow(body, sep, source, skipped + 1, log)
+    header = [column[0].as_py() or "" for column in columns]
+    body_columns = [column.slice(1) for column in columns]
     return _raw_table(
-        name, source, header, frame.iloc[1:], skipped + 1, log, warnings, decimal_comma=sep == ";"
+        name, source, header, body_columns, skipped + 1, log, warnings, decimal_comma=sep == ";"
     )
 
 
@@ -269,11 +284,7 @@ def read_workbook_tables(
                 tables[name] = None
                 continue
             width = max(len(r) for r in rows)
-            body = pd.DataFrame(
-                [r + ("",) * (width - len(r)) for r in rows[start + 1 :]],
-                columns=range(width),
-                dtype="str",
-            )
+            body = _columns([r + ("",) * (width - len(r)) for r in rows[start + 1 :]], width)
             header = list(rows[start]) + [""] * (width - len(rows[start]))
             tables[name] = _raw_table(name, source, header, body, start + 1, log, warnings)
     finally:

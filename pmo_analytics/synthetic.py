@@ -13,7 +13,14 @@ import pandas as pd
 from .portfolio import Portfolio, make_portfolio
 
 CATEGORIES = ("Run", "Grow", "Transform")
-BUSINESS_UNITS = ("Finance", "Operations", "Sales & Marketing", "HR", "IT Platform", "Risk & Compliance")
+BUSINESS_UNITS = (
+    "Finance",
+    "Operations",
+    "Sales & Marketing",
+    "HR",
+    "IT Platform",
+    "Risk & Compliance",
+)
 CRITERIA = (
     ("strategic_fit", "benefit"),
     ("financial_return", "benefit"),
@@ -21,6 +28,13 @@ CRITERIA = (
     ("regulatory_need", "benefit"),
     ("delivery_risk", "cost"),
 )
+
+
+def _ragged_arange(lengths: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(k) for k in lengths])`` without the Python loop."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    return np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(starts, lengths)
 
 
 def _ids(prefix: str, n: int) -> np.ndarray:
@@ -125,26 +139,41 @@ def generate_portfolio(
 
     # cashflows: cost in every period of the project, benefits for four periods after it
     cost_level = np.round(rng.lognormal(mean=11.5, sigma=0.5, size=n), -3)
-    offsets = np.concatenate([np.arange(d + 4) for d in duration])
+    offsets = _ragged_arange(duration + 4)
     owner = np.repeat(np.arange(n), duration + 4)
     during = offsets < duration[owner]
-    cost = np.where(during, np.round(cost_level[owner] * rng.uniform(0.6, 1.4, owner.size), -3), 0.0)
+    cost = np.where(
+        during, np.round(cost_level[owner] * rng.uniform(0.6, 1.4, owner.size), -3), 0.0
+    )
     benefit = np.where(
-        during, 0.0, np.round(cost_level[owner] * duration[owner] * rng.uniform(0.2, 0.45, owner.size), -3)
+        during,
+        0.0,
+        np.round(cost_level[owner] * duration[owner] * rng.uniform(0.2, 0.45, owner.size), -3),
     )
     cashflows = pd.DataFrame(
-        {"project_id": ids[owner], "offset": offsets.astype(np.int64), "cost": cost, "benefit": benefit}
+        {
+            "project_id": ids[owner],
+            "offset": offsets.astype(np.int64),
+            "cost": cost,
+            "benefit": benefit,
+        }
     )
 
     # demand: each project draws on a few roles in every period it runs
     k = min(roles_per_project, n_roles)
     role_choice = np.argsort(rng.random((n, n_roles)), axis=1)[:, :k]
     d_owner = np.repeat(np.arange(n), duration * k)
-    d_offset = np.concatenate([np.repeat(np.arange(d), k) for d in duration])
-    d_role = np.concatenate([np.tile(role_choice[i], d) for i, d in enumerate(duration)])
+    local = _ragged_arange(duration * k)  # offset-major: every role of offset 0, then 1, ...
+    d_offset = local // max(k, 1)
+    d_role = role_choice[d_owner, local % max(k, 1)] if k else np.zeros(0, dtype=np.int64)
     fte = np.round(rng.uniform(0.25, 3.0, size=d_owner.size), 2)
     demand = pd.DataFrame(
-        {"project_id": ids[d_owner], "role": roles[d_role], "offset": d_offset.astype(np.int64), "fte": fte}
+        {
+            "project_id": ids[d_owner],
+            "role": roles[d_role],
+            "offset": d_offset.astype(np.int64),
+            "fte": fte,
+        }
     )
 
     # limits: a share of the even spread of all candidates, never below forced work
@@ -161,17 +190,27 @@ def generate_portfolio(
 
     spread_cost = cashflows["cost"].sum() / horizon_len * tightness
     forced_cost = forced_load(cashflows, "cost", []).reindex(periods_index, fill_value=0.0)
-    amount = np.maximum(np.round(spread_cost, -3), np.ceil(forced_cost.to_numpy() * 1.25 / 1000) * 1000)
+    amount = np.maximum(
+        np.round(spread_cost, -3), np.ceil(forced_cost.to_numpy() * 1.25 / 1000) * 1000
+    )
     budget = pd.DataFrame({"period": periods_index, "amount": amount.astype(float)})
 
-    spread_fte = demand.groupby("role")["fte"].sum() / horizon_len * tightness
+    spread_fte = (demand.groupby("role")["fte"].sum() / horizon_len * tightness).reindex(
+        roles, fill_value=0.0
+    )
     grid = pd.MultiIndex.from_product([roles, periods_index], names=["role", "period"])
     forced_fte = forced_load(demand, "fte", ["role"]).reindex(grid, fill_value=0.0)
     capacity_fte = np.maximum(
         np.round(spread_fte.reindex(grid.get_level_values("role")).to_numpy(), 1),
         np.ceil(forced_fte.to_numpy() * 1.25 * 10) / 10,
     )
-    capacity = pd.DataFrame({"role": grid.get_level_values("role"), "period": grid.get_level_values("period"), "fte": capacity_fte})
+    capacity = pd.DataFrame(
+        {
+            "role": grid.get_level_values("role"),
+            "period": grid.get_level_values("period"),
+            "fte": capacity_fte,
+        }
+    )
 
     criteria = pd.DataFrame(
         {
@@ -199,7 +238,9 @@ def generate_portfolio(
         keep = lo != hi
         kinds = rng.choice(["requires", "follows", "excludes"], size=n_dep)
         dependencies = (
-            pd.DataFrame({"project_id": ids[hi[keep]], "other_id": ids[lo[keep]], "kind": kinds[keep]})
+            pd.DataFrame(
+                {"project_id": ids[hi[keep]], "other_id": ids[lo[keep]], "kind": kinds[keep]}
+            )
             .drop_duplicates(subset=["project_id", "other_id"])
             .reset_index(drop=True)
         )
@@ -231,4 +272,8 @@ def generate_portfolio(
         "dependencies": dependencies,
         "actuals": actuals,
     }
+    for name, frame in tables.items():  # text as pandas text, also in empty tables
+        text = [c for c in frame.columns if frame[c].dtype == object]
+        tables[name] = frame.astype(dict.fromkeys(text, "str"))
+    tables["projects"].index = tables["projects"].index.astype("str")
     return make_portfolio(tables, horizon=horizon)
