@@ -94,23 +94,32 @@ def _top_set(scores: np.ndarray, k: int) -> np.ndarray:
     return mask
 
 
-def _first_crossing(
-    gap: np.ndarray, closing: np.ndarray, inside: np.ndarray, outside: np.ndarray
-) -> tuple[float, int, int]:
-    """Smallest distance gap / closing over pairs (closing > 0); with the pair's positions."""
-    best, leave, enter = np.inf, -1, -1
+def _first_crossing(gap: np.ndarray, closing: np.ndarray) -> float:
+    """Smallest distance gap / closing over the pairs that close (closing > 0)."""
+    best = np.inf
     rows = max(1, _BLOCK // max(1, gap.shape[1]))
     for start in range(0, gap.shape[0], rows):
         g, c = gap[start : start + rows], closing[start : start + rows]
         with np.errstate(divide="ignore", invalid="ignore"):
             distance = np.where(c > 0, g / c, np.inf)
-        flat = int(np.argmin(distance))
-        value = distance.flat[flat]
-        if value < best:
-            best = float(value)
-            r, q = np.unravel_index(flat, distance.shape)
-            leave, enter = int(inside[start + r]), int(outside[q])
-    return best, leave, enter
+        best = min(best, float(distance.min()) if distance.size else np.inf)
+    return best
+
+
+def _top_just_past(scores: np.ndarray, slope: np.ndarray, k: int) -> np.ndarray:
+    """Top-k mask just past a point where some scores are equal: by score, then by how fast
+    each score grows from there, then by project_id (position). Scores within rounding noise
+    of each other count as equal."""
+    n = scores.size
+    order = np.argsort(-scores, kind="stable")
+    tolerance = 1e-9 * max(1.0, float(np.abs(scores).max()))
+    steps = np.concatenate([[0], np.cumsum(-np.diff(scores[order]) > tolerance)])
+    level = np.empty(n, dtype=np.int64)
+    level[order] = steps
+    ranked = np.lexsort((np.arange(n), -slope, level))
+    mask = np.zeros(n, dtype=bool)
+    mask[ranked[:k]] = True
+    return mask
 
 
 def tipping_points(scored: pd.DataFrame, *, top_k: int = 10) -> pd.DataFrame:
@@ -131,8 +140,9 @@ def tipping_points(scored: pd.DataFrame, *, top_k: int = 10) -> pd.DataFrame:
     DataFrame
         One row per criterion: criterion, weight (stated), low, high (the interval of this
         criterion's weight, within [0, 1], over which the top-k stays the same), leaves_at_low,
-        enters_at_low, leaves_at_high, enters_at_high (project ids changing places just past
-        each end; missing where the top-k holds up to 0 or 1).
+        enters_at_low, leaves_at_high, enters_at_high (the project ids leaving and entering
+        the top-k just past each end — several, comma-separated, when scores cross at the same
+        weight; missing where the top-k holds all the way to 0 or 1).
 
     Examples
     --------
@@ -164,12 +174,15 @@ def tipping_points(scored: pd.DataFrame, *, top_k: int = 10) -> pd.DataFrame:
         if outside.size:
             gap = stated[inside][:, None] - stated[outside][None, :]
             up = slope[outside][None, :] - slope[inside][:, None]
-            dist, leave, enter = _first_crossing(gap, up, inside, outside)
-            if w_c + dist < 1.0:
-                row.update(high=w_c + dist, leaves_at_high=ids[leave], enters_at_high=ids[enter])
-            dist, leave, enter = _first_crossing(gap, -up, inside, outside)
-            if w_c - dist > 0.0:
-                row.update(low=w_c - dist, leaves_at_low=ids[leave], enters_at_low=ids[enter])
+            for end, direction in (("high", 1.0), ("low", -1.0)):
+                dist = _first_crossing(gap, direction * up)
+                at = w_c + direction * dist
+                if at >= 1.0 if direction > 0 else at <= 0.0:
+                    continue
+                after = _top_just_past(stated + direction * dist * slope, direction * slope, k)
+                row[end] = at
+                row[f"leaves_at_{end}"] = ", ".join(ids[top & ~after]) or None
+                row[f"enters_at_{end}"] = ", ".join(ids[after & ~top]) or None
         rows.append(row)
     out = pd.DataFrame(rows, columns=TIPPING_COLUMNS)
     out.attrs["top_k"] = k
