@@ -24,7 +24,9 @@ def main(argv: list[str]) -> int:
         print(f"{name}:", flush=True)
         tables.append(run_module(f"benchmarks.{name}"))
     table = pd.concat(tables, ignore_index=True)
-    with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 60):
+    with pd.option_context(
+        "display.max_columns", None, "display.width", 200, "display.max_colwidth", 60
+    ):
         print()
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     return 0

@@ -88,9 +88,11 @@ class Portfolio:
         object.__setattr__(self, "_tables", stored)
         object.__setattr__(self, "_horizon", tuple(horizon))
         object.__setattr__(
-            self, "_warnings", warnings if warnings is not None else pd.DataFrame(
-                columns=["file", "row", "column", "value", "rule"]
-            )
+            self,
+            "_warnings",
+            warnings
+            if warnings is not None
+            else pd.DataFrame(columns=["file", "row", "column", "value", "rule"]),
         )
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -198,7 +200,9 @@ class Portfolio:
         horizon = changes.pop("horizon", self._horizon)
         unknown = set(changes) - set(tables)
         if unknown:
-            raise TypeError(f"cannot replace {sorted(unknown)}; valid: projects, horizon, {', '.join(_LONG_TABLES)}")
+            raise TypeError(
+                f"cannot replace {sorted(unknown)}; valid: projects, horizon, {', '.join(_LONG_TABLES)}"
+            )
         tables.update(changes)  # type: ignore[arg-type]
         if "projects" in changes:
             tables["projects"] = tables["projects"].drop(
@@ -212,9 +216,7 @@ class Portfolio:
             return NotImplemented
         if self._horizon != other._horizon:
             return False
-        return all(
-            _frames_equal(self._tables[name], other._tables[name]) for name in self._tables
-        )
+        return all(_frames_equal(self._tables[name], other._tables[name]) for name in self._tables)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -273,7 +275,9 @@ def start_windows(projects: pd.DataFrame, horizon: tuple[pd.Period, ...]) -> pd.
     start = pd.PeriodIndex(projects["start"], freq=freq)
     duration = projects["duration"].fillna(1).astype("int64").to_numpy()
     first = np.maximum(np.where(earliest.isna(), h0.ordinal, earliest.asi8), h0.ordinal)
-    last = np.minimum(np.where(latest.isna(), h_end.ordinal, latest.asi8), h_end.ordinal - duration + 1)
+    last = np.minimum(
+        np.where(latest.isna(), h_end.ordinal, latest.asi8), h_end.ordinal - duration + 1
+    )
     in_flight = (projects["status"] == "in_flight").to_numpy() & ~start.isna()
     first = np.where(in_flight, start.asi8, first)
     last = np.where(in_flight, start.asi8, last)

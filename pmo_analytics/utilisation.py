@@ -62,7 +62,9 @@ def project_load(portfolio: Portfolio, starts: pd.Series) -> tuple[pd.DataFrame,
         inside = (position >= 0) & (position < n_periods)
         placed = frame[inside].drop(columns="offset")
         placed.insert(
-            1, "period", pd.PeriodIndex.from_ordinals(position[inside] + origin.ordinal, freq=origin.freq)
+            1,
+            "period",
+            pd.PeriodIndex.from_ordinals(position[inside] + origin.ordinal, freq=origin.freq),
         )
         return placed.reset_index(drop=True)
 
@@ -90,7 +92,9 @@ def utilisation(portfolio: Portfolio, starts: pd.Series) -> pd.DataFrame:
     spend, demand = project_load(portfolio, starts)
     periods = pd.PeriodIndex(portfolio.horizon, name="period")
     capacity = portfolio.capacity_by_role_period()
-    used_fte = demand.groupby(["role", "period"])["fte"].sum().reindex(capacity.index, fill_value=0.0)
+    used_fte = (
+        demand.groupby(["role", "period"])["fte"].sum().reindex(capacity.index, fill_value=0.0)
+    )
     parts = [
         pd.DataFrame(
             {
@@ -107,7 +111,12 @@ def utilisation(portfolio: Portfolio, starts: pd.Series) -> pd.DataFrame:
         parts.insert(
             0,
             pd.DataFrame(
-                {"resource": "budget", "period": periods, "used": cost.to_numpy(), "available": budget.to_numpy()}
+                {
+                    "resource": "budget",
+                    "period": periods,
+                    "used": cost.to_numpy(),
+                    "available": budget.to_numpy(),
+                }
             ),
         )
     out = pd.concat(parts, ignore_index=True)

@@ -5,4 +5,11 @@ from .options import BalanceRule, OptimiseOptions
 from .plan import Plan
 from .run import InfeasiblePlanError, optimise
 
-__all__ = ["BalanceRule", "InfeasiblePlanError", "OptimiseOptions", "Plan", "check_plan", "optimise"]
+__all__ = [
+    "BalanceRule",
+    "InfeasiblePlanError",
+    "OptimiseOptions",
+    "Plan",
+    "check_plan",
+    "optimise",
+]

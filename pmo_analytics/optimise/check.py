@@ -64,7 +64,10 @@ def check_plan(plan: Plan, portfolio=None, *, tolerance: float = 1e-6) -> pd.Dat
         add("force_out", pid, None, "selected although forced out")
     must = projects.index[
         ~projects["status"].isin(CLOSED_STATUSES)
-        & (projects["mandatory"].astype(bool) | (projects["status"].eq("in_flight") & (not options.allow_stop_in_flight)))
+        & (
+            projects["mandatory"].astype(bool)
+            | (projects["status"].eq("in_flight") & (not options.allow_stop_in_flight))
+        )
     ].union(pd.Index(options.force_in))
     for pid in must.difference(selected):
         add("must_run", pid, None, "mandatory, in flight or forced in, but not selected")
@@ -82,10 +85,20 @@ def check_plan(plan: Plan, portfolio=None, *, tolerance: float = 1e-6) -> pd.Dat
     for i, pid in enumerate(selected):
         if in_flight[i]:
             if start_ord[i] != fixed[i]:
-                add("in_flight_start", pid, starts.iloc[i], f"in flight since {sel['start'].iloc[i]} but planned to start {starts.iloc[i]}")
+                add(
+                    "in_flight_start",
+                    pid,
+                    starts.iloc[i],
+                    f"in flight since {sel['start'].iloc[i]} but planned to start {starts.iloc[i]}",
+                )
             continue
         if not lo[i] <= start_ord[i] <= hi[i]:
-            add("window", pid, starts.iloc[i], f"start outside its window {sel['earliest_start'].iloc[i]}..{sel['latest_start'].iloc[i]}")
+            add(
+                "window",
+                pid,
+                starts.iloc[i],
+                f"start outside its window {sel['earliest_start'].iloc[i]}..{sel['latest_start'].iloc[i]}",
+            )
         if finish_ord[i] > h_end.ordinal or start_ord[i] < h0.ordinal:
             add("horizon", pid, starts.iloc[i], f"runs outside the horizon {h0}..{h_end}")
     recorded_finish = pd.PeriodIndex(schedule.loc[selected, "finish"], freq=freq).asi8
@@ -112,7 +125,12 @@ def check_plan(plan: Plan, portfolio=None, *, tolerance: float = 1e-6) -> pd.Dat
         for period, excess in over[over > tolerance * np.maximum(1.0, budget.abs())].items():
             add("budget", "budget", period, f"{label} {excess:,.2f}")
     if options.budget is not None and cost.sum() > options.budget * (1 + tolerance) + tolerance:
-        add("total_budget", "budget", None, f"spend {cost.sum():,.2f} exceeds the total budget {options.budget:,.2f}")
+        add(
+            "total_budget",
+            "budget",
+            None,
+            f"spend {cost.sum():,.2f} exceeds the total budget {options.budget:,.2f}",
+        )
     capacity = portfolio.capacity_by_role_period()
     need = demand.groupby(["role", "period"])["fte"].sum().reindex(capacity.index, fill_value=0.0)
     over = need - capacity
@@ -131,7 +149,12 @@ def check_plan(plan: Plan, portfolio=None, *, tolerance: float = 1e-6) -> pd.Dat
             if projects.at[o, "status"] == "completed":
                 continue
             if o not in chosen:
-                add(kind, p, None, f"selected without {o}, which it {kind[:-1] if kind == 'requires' else 'follow'}s")
+                add(
+                    kind,
+                    p,
+                    None,
+                    f"selected without {o}, which it {kind[:-1] if kind == 'requires' else 'follow'}s",
+                )
             elif kind == "follows" and start_of[p] < start_of[o] + projects.at[o, "duration"]:
                 add("follows", p, None, f"starts before {o} finishes")
 
@@ -143,18 +166,38 @@ def check_plan(plan: Plan, portfolio=None, *, tolerance: float = 1e-6) -> pd.Dat
         total = float(weight.sum())
         share = float(weight[member.to_numpy()].sum()) / total if total > 0 else 0.0
         if rule.min_share is not None and total > 0 and share < rule.min_share - tolerance:
-            add("balance", f"{rule.by}={rule.group}", None, f"share {share:.4f} below {rule.min_share}")
+            add(
+                "balance",
+                f"{rule.by}={rule.group}",
+                None,
+                f"share {share:.4f} below {rule.min_share}",
+            )
         if rule.max_share is not None and total > 0 and share > rule.max_share + tolerance:
-            add("balance", f"{rule.by}={rule.group}", None, f"share {share:.4f} above {rule.max_share}")
+            add(
+                "balance",
+                f"{rule.by}={rule.group}",
+                None,
+                f"share {share:.4f} above {rule.max_share}",
+            )
     if options.max_starts_per_period is not None:
         new = starts[~in_flight]
         counts = new.value_counts()
         for period, count in counts[counts > options.max_starts_per_period].items():
-            add("starts", "starts", period, f"{count} projects start; at most {options.max_starts_per_period}")
+            add(
+                "starts",
+                "starts",
+                period,
+                f"{count} projects start; at most {options.max_starts_per_period}",
+            )
 
     # the objective is the value of the selection
     if not (options.churn_penalty > 0 and options.previous_starts):
         total_value = float(schedule.loc[selected, "objective_value"].sum())
         if abs(total_value - plan.objective) > 1e-6 * max(1.0, abs(total_value)):
-            add("objective", "objective", None, f"objective {plan.objective} differs from the selection's value {total_value}")
+            add(
+                "objective",
+                "objective",
+                None,
+                f"objective {plan.objective} differs from the selection's value {total_value}",
+            )
     return pd.DataFrame(found, columns=VIOLATION_COLUMNS)

@@ -43,8 +43,10 @@ def row_table(formulation: Formulation) -> pd.DataFrame:
                 }
             )
         )
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["family", "sense", "rhs", "resource", "period", "block_row"]
+    return (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["family", "sense", "rhs", "resource", "period", "block_row"])
     )
 
 
@@ -83,7 +85,9 @@ def option_collisions(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
     frame["cause"] = frame["family"].map(_CAUSE).fillna(frame["family"])
     capacity = frame["family"] == "capacity"
     frame.loc[capacity, "cause"] = "capacity:" + frame.loc[capacity, "resource"].astype(str)
-    frame["project_id"] = opts.set_index("col").loc[frame["col"].to_numpy(), "project_id"].to_numpy()
+    frame["project_id"] = (
+        opts.set_index("col").loc[frame["col"].to_numpy(), "project_id"].to_numpy()
+    )
     return frame.reset_index(drop=True)
 
 
@@ -106,7 +110,9 @@ def exclusion_reasons(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
         dependency=("cause", lambda c: (c == "dependency").any()),
         total=("overrun", "sum"),
     )
-    worst = collisions.sort_values(["col", "overrun"], ascending=[True, False]).drop_duplicates("col")
+    worst = collisions.sort_values(["col", "overrun"], ascending=[True, False]).drop_duplicates(
+        "col"
+    )
     options = out.set_index("col").join(per_option).join(worst.set_index("col")["cause"])
     options["dependency"] = options["dependency"].astype("boolean").fillna(False).astype(bool)
     options["total"] = options["total"].fillna(0.0)
@@ -120,7 +126,9 @@ def exclusion_reasons(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- infeasibility
-def elastic_formulation(formulation: Formulation, *, forced_weight: float = 10.0) -> tuple[Formulation, pd.DataFrame]:
+def elastic_formulation(
+    formulation: Formulation, *, forced_weight: float = 10.0
+) -> tuple[Formulation, pd.DataFrame]:
     """The formulation with a slack on every limit and forced row, minimising relative slack.
 
     Returns the elastic formulation and a table of its slack columns (col, family,
@@ -155,7 +163,12 @@ def elastic_formulation(formulation: Formulation, *, forced_weight: float = 10.0
             weight = np.where(np.abs(rhs) < 1e-9, 1.0, weight)
             coef = -1.0
         slack = pd.DataFrame(
-            {"col": first + np.arange(k), "family": block.family, "block_row": np.arange(k), "weight": weight}
+            {
+                "col": first + np.arange(k),
+                "family": block.family,
+                "block_row": np.arange(k),
+                "weight": weight,
+            }
         )
         slacks.append(slack)
         entries = pd.concat(
@@ -163,7 +176,11 @@ def elastic_formulation(formulation: Formulation, *, forced_weight: float = 10.0
             ignore_index=True,
         )
         blocks.append(Block(block.family, block.sense, block.rows, entries))
-    slack_table = pd.concat(slacks, ignore_index=True) if slacks else pd.DataFrame(columns=["col", "family", "block_row", "weight"])
+    slack_table = (
+        pd.concat(slacks, ignore_index=True)
+        if slacks
+        else pd.DataFrame(columns=["col", "family", "block_row", "weight"])
+    )
     extra = pd.DataFrame(
         {
             "name": [f"slack_{c}" for c in slack_table["col"]],
@@ -174,7 +191,10 @@ def elastic_formulation(formulation: Formulation, *, forced_weight: float = 10.0
         }
     )
     elastic = dataclasses.replace(
-        formulation, columns=pd.concat([columns, extra], ignore_index=True), blocks=blocks, constant=0.0
+        formulation,
+        columns=pd.concat([columns, extra], ignore_index=True),
+        blocks=blocks,
+        constant=0.0,
     )
     return elastic, slack_table
 
@@ -194,10 +214,24 @@ def diagnose_infeasibility(
 
     elastic, slacks = elastic_formulation(formulation)
     result = solve(elastic, solver=solver, time_limit=time_limit, gap=0.0)
-    columns = ["family", "resource", "period", "project_id", "needed", "available", "shortfall", "message"]
+    columns = [
+        "family",
+        "resource",
+        "period",
+        "project_id",
+        "needed",
+        "available",
+        "shortfall",
+        "message",
+    ]
     if result.values is None:
         return pd.DataFrame(
-            [{"family": "unknown", "message": f"the rules could not be analysed ({result.status}: {result.message})"}],
+            [
+                {
+                    "family": "unknown",
+                    "message": f"the rules could not be analysed ({result.status}: {result.message})",
+                }
+            ],
             columns=columns,
         )
     values = result.values
@@ -206,7 +240,13 @@ def diagnose_infeasibility(
     # activity of each original row in the elastic solution (without its slack)
     matrix = formulation.sparse_matrix()
     activity = matrix @ values[: matrix.shape[1]]
-    offsets = dict(zip([b.family for b in formulation.blocks], np.cumsum([0] + [b.size for b in formulation.blocks])[:-1], strict=True))
+    offsets = dict(
+        zip(
+            [b.family for b in formulation.blocks],
+            np.cumsum([0] + [b.size for b in formulation.blocks])[:-1],
+            strict=True,
+        )
+    )
     projects = portfolio.projects
     opts = formulation.options.reset_index()
     rows_out = []
@@ -223,16 +263,49 @@ def diagnose_infeasibility(
                 f"{label['role']} FTE in {label['period']}; capacity is {available:,.1f}"
                 f" (short by {needed - available:,.1f}){contributors}"
             )
-            rows_out.append(("capacity", label["role"], label["period"], None, needed, available, needed - available, message))
+            rows_out.append(
+                (
+                    "capacity",
+                    label["role"],
+                    label["period"],
+                    None,
+                    needed,
+                    available,
+                    needed - available,
+                    message,
+                )
+            )
         elif item.family == "budget":
             message = (
                 f"the projects that must run need {needed:,.0f} in {label['period']}; "
                 f"the budget is {available:,.0f} (short by {needed - available:,.0f}){contributors}"
             )
-            rows_out.append(("budget", "budget", label["period"], None, needed, available, needed - available, message))
+            rows_out.append(
+                (
+                    "budget",
+                    "budget",
+                    label["period"],
+                    None,
+                    needed,
+                    available,
+                    needed - available,
+                    message,
+                )
+            )
         elif item.family == "total_budget":
             message = f"the projects that must run cost {needed:,.0f} over the horizon; the total budget is {available:,.0f}{contributors}"
-            rows_out.append(("total_budget", "budget", None, None, needed, available, needed - available, message))
+            rows_out.append(
+                (
+                    "total_budget",
+                    "budget",
+                    None,
+                    None,
+                    needed,
+                    available,
+                    needed - available,
+                    message,
+                )
+            )
         elif item.family == "forced":
             pid = label["project_id"]
             name = projects.at[pid, "name"] if pid in projects.index else pid
@@ -240,7 +313,8 @@ def diagnose_infeasibility(
             deps = portfolio.dependencies
             related = deps[(deps["project_id"] == pid) | (deps["other_id"] == pid)]
             dep_text = (
-                "; its dependencies: " + ", ".join(f"{r.project_id} {r.kind} {r.other_id}" for r in related.itertuples())
+                "; its dependencies: "
+                + ", ".join(f"{r.project_id} {r.kind} {r.other_id}" for r in related.itertuples())
                 if len(related)
                 else ""
             )
@@ -252,12 +326,36 @@ def diagnose_infeasibility(
             rows_out.append(("forced", None, None, pid, 1.0, 0.0, float(item.amount), message))
         elif item.family == "balance":
             message = f"balance rule cannot be met: {label['by']} {label['group']} {label['bound']} share {label['share']:.0%} of {label['measure']}"
-            rows_out.append(("balance", f"{label['by']}={label['group']}", None, None, needed, available, float(item.amount), message))
+            rows_out.append(
+                (
+                    "balance",
+                    f"{label['by']}={label['group']}",
+                    None,
+                    None,
+                    needed,
+                    available,
+                    float(item.amount),
+                    message,
+                )
+            )
         elif item.family == "starts":
             message = f"{needed:,.0f} projects that must run start in {label['period']}; at most {available:,.0f} may start per period"
-            rows_out.append(("starts", "starts", label["period"], None, needed, available, needed - available, message))
+            rows_out.append(
+                (
+                    "starts",
+                    "starts",
+                    label["period"],
+                    None,
+                    needed,
+                    available,
+                    needed - available,
+                    message,
+                )
+            )
     out = pd.DataFrame(rows_out, columns=columns)
-    return out.sort_values(["family", "shortfall"], ascending=[True, False], kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["family", "shortfall"], ascending=[True, False], kind="stable"
+    ).reset_index(drop=True)
 
 
 def _forced_blockers(formulation: Formulation, values: np.ndarray, project_id: str) -> str:
@@ -269,24 +367,45 @@ def _forced_blockers(formulation: Formulation, values: np.ndarray, project_id: s
         return "it conflicts with the other rules"
     best = mine.groupby("col")["overrun"].sum().idxmin()
     parts = []
-    for row in mine[mine["col"] == best].sort_values("overrun", ascending=False).head(3).itertuples(index=False):
+    for row in (
+        mine[mine["col"] == best]
+        .sort_values("overrun", ascending=False)
+        .head(3)
+        .itertuples(index=False)
+    ):
         if row.family == "capacity":
-            parts.append(f"{row.need:,.1f} {row.resource} FTE in {row.period} where {max(row.remaining, 0):,.1f} remain")
+            parts.append(
+                f"{row.need:,.1f} {row.resource} FTE in {row.period} where {max(row.remaining, 0):,.1f} remain"
+            )
         elif row.family == "budget":
-            parts.append(f"{row.need:,.0f} in {row.period} where {max(row.remaining, 0):,.0f} of the budget remain")
+            parts.append(
+                f"{row.need:,.0f} in {row.period} where {max(row.remaining, 0):,.0f} of the budget remain"
+            )
         else:
             parts.append(f"a {row.family} rule")
     return "even at its best start it needs " + "; ".join(parts)
 
 
-def _contributors(block: Block, block_row: int, values: np.ndarray, opts: pd.DataFrame, projects: pd.DataFrame, top: int = 4) -> str:
+def _contributors(
+    block: Block,
+    block_row: int,
+    values: np.ndarray,
+    opts: pd.DataFrame,
+    projects: pd.DataFrame,
+    top: int = 4,
+) -> str:
     entries = block.entries[block.entries["row"] == block_row]
     entries = entries[entries["col"] < len(opts)]
     active = entries[values[entries["col"].to_numpy()] > 0.5]
     if active.empty:
         return ""
     who = opts.set_index("col").loc[active["col"].to_numpy(), "project_id"].to_numpy()
-    load = pd.Series(active["coef"].to_numpy(), index=who).groupby(level=0).sum().sort_values(ascending=False)
+    load = (
+        pd.Series(active["coef"].to_numpy(), index=who)
+        .groupby(level=0)
+        .sum()
+        .sort_values(ascending=False)
+    )
     shown = ", ".join(f"{pid} {load[pid]:,.1f}" for pid in load.index[:top])
     more = f" and {len(load) - top} more" if len(load) > top else ""
     return f" — largest: {shown}{more}"

@@ -43,7 +43,9 @@ def plan_summary_text(plan: Plan, *, top: int = 50) -> str:
         lines.append("")
         shown = chosen.head(top)
         lines.append(
-            shown[["project_id", "name", "category", "start", "finish", "value", "cost", "reason"]].to_string(
+            shown[
+                ["project_id", "name", "category", "start", "finish", "value", "cost", "reason"]
+            ].to_string(
                 index=False, formatters={"value": "{:,.2f}".format, "cost": "{:,.0f}".format}
             )
         )
@@ -54,7 +56,11 @@ def plan_summary_text(plan: Plan, *, top: int = 50) -> str:
             lines.append("")
             lines.append("binding limits (most valuable first):")
             for row in binding.itertuples(index=False):
-                price = "" if not np.isfinite(row.shadow_price or np.nan) else f"; {_price(row.resource, row.shadow_price)}"
+                price = (
+                    ""
+                    if not np.isfinite(row.shadow_price or np.nan)
+                    else f"; {_price(row.resource, row.shadow_price)}"
+                )
                 lines.append(
                     f"  {row.resource} {row.period}: {row.used:,.1f} of {row.available:,.1f} used"
                     f" ({row.utilisation:.0%}), keeps {row.blocked} project(s) out{price}"
@@ -81,9 +87,13 @@ def _load_text(plan: Plan, project_id: str, col: int) -> list[str]:
                 f"(capacity {row.rhs:,.1f})"
             )
         elif row.family == "budget":
-            parts.append(f"{_money(row.need)} in {row.period} where {_money(max(row.remaining, 0))} of the budget remain")
+            parts.append(
+                f"{_money(row.need)} in {row.period} where {_money(max(row.remaining, 0))} of the budget remain"
+            )
         elif row.family == "total_budget":
-            parts.append(f"{_money(row.need)} of the total budget where {_money(max(row.remaining, 0))} remain")
+            parts.append(
+                f"{_money(row.need)} of the total budget where {_money(max(row.remaining, 0))} remain"
+            )
         elif row.family in ("requires", "follows", "excludes"):
             parts.append(_dependency_text(plan, row.family, int(row.row)))
         elif row.family == "balance":
@@ -102,7 +112,9 @@ def _dependency_text(plan: Plan, family: str, stacked_row: int) -> str:
         offset += block.size
     else:  # pragma: no cover
         return "a dependency"
-    other = label["other_id"] if label["project_id"] == label.get("project_id") else label["project_id"]
+    other = (
+        label["other_id"] if label["project_id"] == label.get("project_id") else label["project_id"]
+    )
     if family == "excludes":
         return f"it excludes {label['other_id'] if label['other_id'] != other else other}, which is in the plan"
     if family == "follows":
@@ -121,12 +133,20 @@ def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str
     """Why ``project_id`` is in or out of ``plan``, in plain words (see :meth:`Plan.explain`)."""
     schedule = plan.schedule
     if project_id not in schedule.index:
-        raise KeyError(f"{project_id!r} is not a project of this portfolio (e.g. {', '.join(schedule.index[:3])})")
+        raise KeyError(
+            f"{project_id!r} is not a project of this portfolio (e.g. {', '.join(schedule.index[:3])})"
+        )
     row = schedule.loc[project_id]
     name = f"{project_id} {row['name']}"
     candidates = schedule[~schedule["reason"].isin(["completed", "cancelled"])]
-    rank = int(candidates["value"].rank(ascending=False, method="min").get(project_id, np.nan)) if project_id in candidates.index and pd.notna(row["value"]) else None
-    value_text = f"strategic value {row['value']:,.2f}" + (f" (rank {rank} of {len(candidates)} candidates)" if rank else "")
+    rank = (
+        int(candidates["value"].rank(ascending=False, method="min").get(project_id, np.nan))
+        if project_id in candidates.index and pd.notna(row["value"])
+        else None
+    )
+    value_text = f"strategic value {row['value']:,.2f}" + (
+        f" (rank {rank} of {len(candidates)} candidates)" if rank else ""
+    )
     if row["selected"]:
         duration = plan.portfolio.projects.at[project_id, "duration"]
         why = {
@@ -154,7 +174,11 @@ def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str
     start = plan.formulation.options.reset_index().set_index("col").at[int(best), "start"]
     blockers = _load_text(plan, project_id, int(best))
     if blockers:
-        text = f"{name} is not in the plan ({reason}): even at its best start {start} it would need " + "; ".join(blockers) + "."
+        text = (
+            f"{name} is not in the plan ({reason}): even at its best start {start} it would need "
+            + "; ".join(blockers)
+            + "."
+        )
     else:
         text = f"{name} is not in the plan: it would fit at {start}, but it adds too little under the objective ({value_text})."
     text += f" {value_text[0].upper()}{value_text[1:]}, cost {_money(row['cost'])}."
@@ -166,7 +190,9 @@ def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str
 def _forcing_text(plan: Plan, project_id: str) -> str:
     from .run import optimise
 
-    options = plan.options.replace(force_in=(*plan.options.force_in, project_id), shadow_prices=False)
+    options = plan.options.replace(
+        force_in=(*plan.options.force_in, project_id), shadow_prices=False
+    )
     forced = optimise(plan.portfolio, options)
     if not forced.is_solution():
         first = forced.diagnosis["message"].iloc[0] if len(forced.diagnosis) else forced.status
@@ -174,14 +200,19 @@ def _forcing_text(plan: Plan, project_id: str) -> str:
     lost = plan.objective - forced.objective
     dropped = plan.selected.difference(forced.selected)
     moved = [
-        p for p in plan.selected.intersection(forced.selected) if plan.schedule.at[p, "start"] != forced.schedule.at[p, "start"]
+        p
+        for p in plan.selected.intersection(forced.selected)
+        if plan.schedule.at[p, "start"] != forced.schedule.at[p, "start"]
     ]
     names = plan.schedule["name"]
     text = f"Forcing it in would cost {lost:,.2f} of value (objective {plan.objective:,.2f} → {forced.objective:,.2f})"
     if len(dropped):
         text += "; it would displace " + ", ".join(f"{p} {names[p]}" for p in dropped)
     if moved:
-        text += "; and move " + ", ".join(f"{p} ({plan.schedule.at[p, 'start']} → {forced.schedule.at[p, 'start']})" for p in moved)
+        text += "; and move " + ", ".join(
+            f"{p} ({plan.schedule.at[p, 'start']} → {forced.schedule.at[p, 'start']})"
+            for p in moved
+        )
     if forced.status != "optimal":
         text += f" (the forced plan is {forced.status})"
     return text + "."

@@ -86,7 +86,9 @@ class Formulation:
 
         blocks = [b for b in self.blocks if family is None or b.family == family]
         offsets = np.cumsum([0] + [b.size for b in blocks])
-        rows = np.concatenate([b.entries["row"].to_numpy() + off for b, off in zip(blocks, offsets, strict=False)])
+        rows = np.concatenate(
+            [b.entries["row"].to_numpy() + off for b, off in zip(blocks, offsets, strict=False)]
+        )
         cols = np.concatenate([b.entries["col"].to_numpy() for b in blocks])
         vals = np.concatenate([b.entries["coef"].to_numpy() for b in blocks])
         return coo_matrix((vals, (rows, cols)), shape=(int(offsets[-1]), len(self.columns))).tocsr()
@@ -128,7 +130,9 @@ def _option_values(portfolio: Portfolio, opts: pd.DataFrame, options: OptimiseOp
     from ..value import objective_values
 
     ids = opts.index.get_level_values("project_id")
-    base = objective_values(portfolio, basis=options.value_basis, discount_rate=options.discount_rate)
+    base = objective_values(
+        portfolio, basis=options.value_basis, discount_rate=options.discount_rate
+    )
     values = base.reindex(ids).to_numpy(dtype=float)
     if options.value_basis == "npv":
         from ..periods import annual_to_period_rate
@@ -145,33 +149,51 @@ def placed_entries(
     """Merge a long table (project_id, offset, amount, *by) with the start options.
 
     Returns col (option column), pos (period position), the ``by`` labels and ``coef``;
-    only periods inside the horizon and nonzero amounts.
+    only periods inside the horizon and nonzero amounts. The merge runs on the options'
+    project codes (the MultiIndex's own factorisation), not on the id strings.
     """
-    frame = frame[frame[amount] != 0]
-    starts = opts.reset_index()[["project_id", "pos", "col"]].rename(columns={"pos": "start_pos"})
-    merged = frame[["project_id", "offset", amount, *by]].merge(starts, on="project_id", how="inner")
-    merged["pos"] = merged["start_pos"] + merged["offset"]
+    projects = opts.index.levels[0]
+    code = projects.get_indexer(frame["project_id"])
+    keep = (code >= 0) & (frame[amount].to_numpy() != 0)
+    lines = frame.loc[keep, ["offset", amount, *by]].assign(code=code[keep])
+    starts = pd.DataFrame(
+        {
+            "code": opts.index.codes[0],
+            "start_pos": opts["pos"].to_numpy(),
+            "col": opts["col"].to_numpy(),
+        }
+    )
+    merged = lines.merge(starts, on="code", how="inner", sort=False)
+    merged["pos"] = merged["start_pos"].to_numpy() + merged["offset"].to_numpy()
     merged = merged[(merged["pos"] >= 0) & (merged["pos"] < n_periods)]
-    return merged[["col", "pos", *by, amount]].rename(columns={amount: "coef"}).reset_index(drop=True)
+    return (
+        merged[["col", "pos", *by, amount]].rename(columns={amount: "coef"}).reset_index(drop=True)
+    )
 
 
 def _grouped_block(
-    family: str, sense: str, placed: pd.DataFrame, keys: list[str], rhs: pd.Series
+    family: str,
+    sense: str,
+    placed: pd.DataFrame,
+    keys: list[str],
+    rhs: pd.Series,
+    *,
+    add_up: bool = False,
 ) -> Block:
-    """A block with one row per value of ``keys`` present in ``rhs`` (a Series indexed by keys)."""
+    """A block with one row per entry of ``rhs`` (indexed by ``keys``); ``placed`` entries join
+    their row on the same keys. ``add_up`` sums several entries of one (row, col)."""
     rows = rhs.rename("rhs").reset_index()
-    index = pd.MultiIndex.from_frame(rows[keys]) if len(keys) > 1 else pd.Index(rows[keys[0]])
-    row_of = pd.Series(np.arange(len(rows)), index=index)
-    key_values = pd.MultiIndex.from_frame(placed[keys]) if len(keys) > 1 else pd.Index(placed[keys[0]])
-    row = row_of.reindex(key_values).to_numpy()
-    keep = ~np.isnan(row.astype(float))
-    entries = pd.DataFrame(
-        {"row": row[keep].astype(np.int64), "col": placed["col"].to_numpy()[keep], "coef": placed["coef"].to_numpy(dtype=float)[keep]}
-    )
-    # one entry per (row, col): sum duplicates (several offsets of one option in one period can't
-    # happen, but several roles or cashflow lines can)
-    entries = entries.groupby(["row", "col"], sort=True, as_index=False)["coef"].sum()
-    return Block(family, sense, rows, entries)
+    numbered = rows[keys].assign(row=np.arange(len(rows)))
+    for key in keys:
+        if placed[key].dtype != numbered[key].dtype:
+            dtype = pd.CategoricalDtype(numbered[key].unique())
+            numbered[key] = numbered[key].astype(dtype)
+            placed = placed.assign(**{key: placed[key].astype(dtype)})
+    joined = placed[[*keys, "col", "coef"]].merge(numbered, on=keys, how="inner", sort=False)
+    entries = joined[["row", "col", "coef"]].astype({"coef": float})
+    if add_up:
+        entries = entries.groupby(["row", "col"], sort=True, as_index=False)["coef"].sum()
+    return Block(family, sense, rows, entries.reset_index(drop=True))
 
 
 # --------------------------------------------------------------------------- the formulation
@@ -194,13 +216,19 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
     values = _option_values(portfolio, opts, options)
     opts = opts.assign(value=values.fillna(0.0))
 
-    candidates = projects.index[projects.index.isin(opts.index.get_level_values("project_id").unique())]
+    candidates = projects.index[
+        projects.index.isin(opts.index.get_level_values("project_id").unique())
+    ]
     cand = projects.loc[candidates]
     in_flight = cand["status"].eq("in_flight") & ~options.allow_stop_in_flight
     must = cand["mandatory"].astype(bool) | in_flight | cand.index.isin(options.force_in)
     n_options = opts.groupby(level="project_id").size()
     proj = pd.DataFrame(
-        {"must": must, "value": values.groupby(level="project_id").max().reindex(candidates), "n_options": n_options.reindex(candidates)},
+        {
+            "must": must,
+            "value": values.groupby(level="project_id").max().reindex(candidates),
+            "n_options": n_options.reindex(candidates),
+        },
         index=candidates,
     )
     notes: list[str] = []
@@ -217,11 +245,19 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
     constant = 0.0
     if options.previous_starts and options.churn_penalty > 0:
         previous = pd.Series(options.previous_starts, dtype=object)
-        prev_pos = previous.map(lambda label: pd.Period(label, freq=origin.freq).ordinal - origin.ordinal if label else np.nan)
+        prev_pos = previous.map(
+            lambda label: (
+                pd.Period(label, freq=origin.freq).ordinal - origin.ordinal if label else np.nan
+            )
+        )
         was_selected = option_project.isin(prev_pos.dropna().index)
-        same_start = was_selected & (opts["pos"].to_numpy() == prev_pos.reindex(option_project).to_numpy())
+        same_start = was_selected & (
+            opts["pos"].to_numpy() == prev_pos.reindex(option_project).to_numpy()
+        )
         # changed = kept-but-moved or dropped (previously selected), or newly selected
-        objective += np.where(same_start, options.churn_penalty, np.where(was_selected, 0.0, -options.churn_penalty))
+        objective += np.where(
+            same_start, options.churn_penalty, np.where(was_selected, 0.0, -options.churn_penalty)
+        )
         constant = -options.churn_penalty * float(prev_pos.dropna().index.isin(candidates).sum())
     opts = opts.assign(objective=objective)
 
@@ -231,7 +267,11 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
     required = candidates[must.to_numpy()]
     if len(required):
         why = pd.Series(
-            np.select([cand["mandatory"].astype(bool), in_flight], ["mandatory", "in_flight"], default="forced_in"),
+            np.select(
+                [cand["mandatory"].astype(bool), in_flight],
+                ["mandatory", "in_flight"],
+                default="forced_in",
+            ),
             index=candidates,
         )
         block = _per_project_block("forced", "==", opts, required)
@@ -256,20 +296,38 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
         # stopping an in-flight project costs a share of its remaining cost, paid in the first
         # period: spend + tc (1 - y) <= B  <=>  spend - tc y <= B - tc
         flying = opts[option_project.isin(cand.index[cand["status"].eq("in_flight")])]
-        remaining = cost[cost["col"].isin(flying["col"])].groupby("col")["coef"].sum() * options.termination_cost
-        stop = pd.DataFrame({"col": remaining.index.to_numpy(), "pos": 0, "coef": -remaining.to_numpy()})
+        remaining = (
+            cost[cost["col"].isin(flying["col"])].groupby("col")["coef"].sum()
+            * options.termination_cost
+        )
+        stop = pd.DataFrame(
+            {"col": remaining.index.to_numpy(), "pos": 0, "coef": -remaining.to_numpy()}
+        )
         spend = pd.concat([cost, stop], ignore_index=True)
         stop_total = float(remaining.sum())
         budget_rhs = budget_rhs.copy()
         budget_rhs[0] -= stop_total
     if portfolio.has_budget:
         placed = spend.assign(period=periods[spend["pos"].to_numpy(dtype=np.int64)])
-        block = _grouped_block("budget", "<=", placed, ["period"], pd.Series(budget_rhs, index=periods))
+        block = _grouped_block(
+            "budget",
+            "<=",
+            placed,
+            ["period"],
+            pd.Series(budget_rhs, index=periods),
+            add_up=stop_total > 0,
+        )
         if options.cumulative_budget:
             # spend_t + carry_t - carry_{t-1} <= B_t with carry >= 0: unspent money moves forward
             first_carry = len(columns)
             carry = pd.DataFrame(
-                {"name": [f"carry_{p}" for p in periods], "lb": 0.0, "ub": np.inf, "binary": False, "objective": 0.0}
+                {
+                    "name": [f"carry_{p}" for p in periods],
+                    "lb": 0.0,
+                    "ub": np.inf,
+                    "binary": False,
+                    "objective": 0.0,
+                }
             )
             columns = pd.concat([columns, carry], ignore_index=True)
             t = np.arange(n_periods)
@@ -279,7 +337,9 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
                     pd.DataFrame({"row": t[1:], "col": first_carry + t[:-1], "coef": -1.0}),
                 ]
             )
-            block = Block("budget", "<=", block.rows, pd.concat([block.entries, extra], ignore_index=True))
+            block = Block(
+                "budget", "<=", block.rows, pd.concat([block.entries, extra], ignore_index=True)
+            )
         blocks.append(block)
     if options.budget is not None:
         total = spend.groupby("col", as_index=False)["coef"].sum().assign(row=0)
@@ -289,17 +349,27 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
     # capacity per role and period
     demand = placed_entries(portfolio.demand, opts, "fte", n_periods, ["role"])
     demand = demand.assign(period=periods[demand["pos"].to_numpy()])
-    blocks.append(_grouped_block("capacity", "<=", demand, ["role", "period"], portfolio.capacity_by_role_period()))
+    blocks.append(
+        _grouped_block(
+            "capacity", "<=", demand, ["role", "period"], portfolio.capacity_by_role_period()
+        )
+    )
 
     blocks.extend(_dependency_blocks(portfolio, opts, excluded, options))
     blocks.extend(_balance_blocks(portfolio, opts, cost, options))
     if options.max_starts_per_period is not None:
-        new = opts[~option_project.isin(cand.index[cand["status"].eq("in_flight")]) & (opts["pos"] >= 0)]
-        placed = pd.DataFrame({"col": new["col"].to_numpy(), "coef": 1.0, "period": periods[new["pos"].to_numpy()]})
+        new = opts[
+            ~option_project.isin(cand.index[cand["status"].eq("in_flight")]) & (opts["pos"] >= 0)
+        ]
+        placed = pd.DataFrame(
+            {"col": new["col"].to_numpy(), "coef": 1.0, "period": periods[new["pos"].to_numpy()]}
+        )
         rhs = pd.Series(float(options.max_starts_per_period), index=periods)
         blocks.append(_grouped_block("starts", "<=", placed, ["period"], rhs))
     if missing_forced:
-        notes.append("cannot force in (closed, forced out or no start fits): " + ", ".join(missing_forced))
+        notes.append(
+            "cannot force in (closed, forced out or no start fits): " + ", ".join(missing_forced)
+        )
     return Formulation(
         options=opts,
         columns=columns,
@@ -314,76 +384,109 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
 def _per_project_block(family: str, sense: str, opts: pd.DataFrame, ids: pd.Index) -> Block:
     """One row per project in ``ids``: the sum of its start options (sense) 1."""
     rows = pd.DataFrame({"project_id": ids, "rhs": 1.0})
-    row_of = pd.Series(np.arange(len(ids)), index=ids)
-    option_project = opts.index.get_level_values("project_id")
-    keep = option_project.isin(ids)
-    entries = pd.DataFrame(
-        {"row": row_of.reindex(option_project[keep]).to_numpy(), "col": opts["col"].to_numpy()[keep], "coef": 1.0}
-    )
+    row_of_code = pd.Index(ids).get_indexer(opts.index.levels[0])  # level code -> row (or -1)
+    row = row_of_code[opts.index.codes[0]]
+    keep = row >= 0
+    entries = pd.DataFrame({"row": row[keep], "col": opts["col"].to_numpy()[keep], "coef": 1.0})
     return Block(family, sense, rows, entries)
 
 
 def _dependency_blocks(
     portfolio: Portfolio, opts: pd.DataFrame, excluded: pd.Series, options: OptimiseOptions
 ) -> list[Block]:
+    """requires, follows and excludes as rows over the start options (see CONTRACT.md)."""
     deps = portfolio.dependencies
     if deps.empty:
         return []
     projects = portfolio.projects
-    option_project = opts.index.get_level_values("project_id")
-    has_options = set(option_project)
-    cols = opts.reset_index()[["project_id", "col", "pos"]]
-    blocks = []
+    index = projects.index
+    # integer project codes: every merge below runs on them, not on id strings
+    cols = pd.DataFrame(
+        {
+            "code": index.get_indexer(opts.index.levels[0])[opts.index.codes[0]],
+            "col": opts["col"].to_numpy(),
+            "pos": opts["pos"].to_numpy(),
+        }
+    )
+    has_options = np.zeros(len(index), dtype=bool)
+    has_options[cols["code"].unique()] = True
+    deps = deps.assign(
+        p=index.get_indexer(deps["project_id"]), o=index.get_indexer(deps["other_id"])
+    )
 
-    # requires and follows: y_p <= y_o (follows adds timing below); a completed other counts
-    # as done; any other other without options forbids p
-    chain = deps[deps["kind"].isin(["requires", "follows"])].reset_index(drop=True)
-    chain = chain[chain["project_id"].isin(has_options)].reset_index(drop=True)
-    done = projects["status"].eq("completed")
-    chain = chain[~chain["other_id"].map(done).fillna(False).astype(bool)].reset_index(drop=True)
+    def options_of(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+        """Each row's start options of the project coded in column ``key`` (row, col, pos)."""
+        keyed = pd.DataFrame({"row": np.arange(len(rows)), "code": rows[key].to_numpy()})
+        return keyed.merge(cols, on="code", sort=False)[["row", "col", "pos"]]
+
+    blocks = []
+    # requires and follows: y_p <= y_o. A completed other counts as done; an other without
+    # start options (forced out, cancelled, no window) keeps p out.
+    done = projects["status"].eq("completed").to_numpy()
+    chain = deps[
+        deps["kind"].isin(["requires", "follows"]).to_numpy()
+        & has_options[deps["p"]]
+        & ~done[deps["o"]]
+    ]
+    chain = chain.reset_index(drop=True)
     if len(chain):
-        rows = chain.assign(rhs=0.0)
-        lhs = rows[["project_id"]].reset_index(names="row").merge(cols, on="project_id")[["row", "col"]].assign(coef=1.0)
-        rhs = rows[["other_id"]].reset_index(names="row").merge(cols.rename(columns={"project_id": "other_id"}), on="other_id")[["row", "col"]].assign(coef=-1.0)
-        blocks.append(Block("requires", "<=", rows[["project_id", "other_id", "kind", "rhs"]], pd.concat([lhs, rhs], ignore_index=True)))
+        mine = options_of(chain, "p").assign(coef=1.0)
+        theirs = options_of(chain, "o").assign(coef=-1.0)
+        rows = chain[["project_id", "other_id", "kind"]].assign(rhs=0.0)
+        entries = pd.concat([mine, theirs], ignore_index=True)[["row", "col", "coef"]]
+        blocks.append(Block("requires", "<=", rows, entries))
 
     # follows: p started by t  =>  o started by t - duration(o), for every start t of p
-    follows = chain[chain["kind"].eq("follows") & chain["other_id"].isin(has_options)].reset_index(drop=True)
+    follows = chain[chain["kind"].eq("follows").to_numpy() & has_options[chain["o"]]].reset_index(
+        drop=True
+    )
     if len(follows):
-        durations = projects["duration"]
-        grid = follows[["project_id", "other_id"]].merge(cols.rename(columns={"pos": "t"})[["project_id", "t"]], on="project_id")
-        grid = grid.reset_index(drop=True)
-        grid["rhs"] = 0.0
-        rows = grid[["project_id", "other_id", "t", "rhs"]]
-        rid = rows.reset_index(names="row")
-        mine = rid.merge(cols, on="project_id")
-        mine = mine[mine["pos"] <= mine["t"]][["row", "col"]].assign(coef=1.0)
-        theirs = rid.merge(cols.rename(columns={"project_id": "other_id"}), on="other_id")
-        theirs = theirs[theirs["pos"] + theirs["other_id"].map(durations).to_numpy() <= theirs["t"]][["row", "col"]].assign(coef=-1.0)
-        blocks.append(Block("follows", "<=", rows, pd.concat([mine, theirs], ignore_index=True)))
+        grid = options_of(follows, "p")
+        pairs = follows.iloc[grid["row"].to_numpy()].reset_index(drop=True)
+        t = grid["pos"].to_numpy()
+        rows = pd.DataFrame(
+            {"project_id": pairs["project_id"], "other_id": pairs["other_id"], "t": t, "rhs": 0.0}
+        )
+        mine = options_of(pairs, "p")
+        mine = mine[mine["pos"].to_numpy() <= t[mine["row"].to_numpy()]]
+        theirs = options_of(pairs, "o")
+        other_duration = projects["duration"].to_numpy()[pairs["o"].to_numpy()]
+        r = theirs["row"].to_numpy()
+        theirs = theirs[theirs["pos"].to_numpy() + other_duration[r] <= t[r]]
+        entries = pd.concat([mine.assign(coef=1.0), theirs.assign(coef=-1.0)], ignore_index=True)
+        blocks.append(Block("follows", "<=", rows, entries[["row", "col", "coef"]]))
 
     # excludes: not both
-    excl = deps[deps["kind"].eq("excludes") & deps["project_id"].isin(has_options) & deps["other_id"].isin(has_options)].reset_index(drop=True)
+    excl = deps[
+        deps["kind"].eq("excludes").to_numpy() & has_options[deps["p"]] & has_options[deps["o"]]
+    ]
+    excl = excl.reset_index(drop=True)
     if len(excl):
         rows = excl[["project_id", "other_id", "kind"]].assign(rhs=1.0)
-        rid = rows.reset_index(names="row")
-        a = rid[["row", "project_id"]].merge(cols, on="project_id")[["row", "col"]]
-        b = rid[["row", "other_id"]].merge(cols.rename(columns={"project_id": "other_id"}), on="other_id")[["row", "col"]]
-        blocks.append(Block("excludes", "<=", rows, pd.concat([a, b], ignore_index=True).assign(coef=1.0)))
+        entries = pd.concat([options_of(excl, "p"), options_of(excl, "o")], ignore_index=True)
+        blocks.append(Block("excludes", "<=", rows, entries[["row", "col"]].assign(coef=1.0)))
     return blocks
 
 
-def _balance_blocks(portfolio: Portfolio, opts: pd.DataFrame, cost: pd.DataFrame, options: OptimiseOptions) -> list[Block]:
+def _balance_blocks(
+    portfolio: Portfolio, opts: pd.DataFrame, cost: pd.DataFrame, options: OptimiseOptions
+) -> list[Block]:
     if not options.balance:
         return []
     projects = portfolio.projects
     option_project = opts.index.get_level_values("project_id")
-    spend = cost.groupby("col")["coef"].sum().reindex(opts["col"].to_numpy(), fill_value=0.0).to_numpy()
+    spend = (
+        cost.groupby("col")["coef"].sum().reindex(opts["col"].to_numpy(), fill_value=0.0).to_numpy()
+    )
     rows, entries = [], []
     for i, rule in enumerate(options.balance):
         if rule.by not in projects.columns:
-            raise ValueError(f"balance rule by={rule.by!r}: not a projects column; valid: {', '.join(map(str, projects.columns))}")
-        member = (projects[rule.by].reindex(option_project).astype(str) == str(rule.group)).to_numpy(dtype=float)
+            raise ValueError(
+                f"balance rule by={rule.by!r}: not a projects column; valid: {', '.join(map(str, projects.columns))}"
+            )
+        member = (
+            projects[rule.by].reindex(option_project).astype(str) == str(rule.group)
+        ).to_numpy(dtype=float)
         weight = spend if rule.measure == "spend" else np.ones(len(opts))
         for bound, share, sign in (("min", rule.min_share, -1.0), ("max", rule.max_share, 1.0)):
             if share is None:
@@ -391,7 +494,19 @@ def _balance_blocks(portfolio: Portfolio, opts: pd.DataFrame, cost: pd.DataFrame
             # min: sum w (member - share) x >= 0  <=>  sum w (share - member) x <= 0
             coef = sign * weight * (member - share)
             row = len(rows)
-            rows.append({"rule": i, "by": rule.by, "group": rule.group, "bound": bound, "share": share, "measure": rule.measure, "rhs": 0.0})
+            rows.append(
+                {
+                    "rule": i,
+                    "by": rule.by,
+                    "group": rule.group,
+                    "bound": bound,
+                    "share": share,
+                    "measure": rule.measure,
+                    "rhs": 0.0,
+                }
+            )
             nz = coef != 0
-            entries.append(pd.DataFrame({"row": row, "col": opts["col"].to_numpy()[nz], "coef": coef[nz]}))
+            entries.append(
+                pd.DataFrame({"row": row, "col": opts["col"].to_numpy()[nz], "coef": coef[nz]})
+            )
     return [Block("balance", "<=", pd.DataFrame(rows), pd.concat(entries, ignore_index=True))]

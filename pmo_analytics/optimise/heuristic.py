@@ -22,9 +22,21 @@ def _system(formulation: Formulation):
     n_x = len(formulation.options)
     blocks = formulation.blocks
     matrix = formulation.sparse_matrix()[:, :n_x].tocsc()
-    rhs = np.concatenate([b.rows["rhs"].to_numpy(dtype=float) for b in blocks]) if blocks else np.zeros(0)
-    sign = np.concatenate([np.full(b.size, -1.0 if b.sense == ">=" else 1.0) for b in blocks]) if blocks else np.zeros(0)
-    family = np.concatenate([np.full(b.size, b.family, dtype=object) for b in blocks]) if blocks else np.zeros(0, object)
+    rhs = (
+        np.concatenate([b.rows["rhs"].to_numpy(dtype=float) for b in blocks])
+        if blocks
+        else np.zeros(0)
+    )
+    sign = (
+        np.concatenate([np.full(b.size, -1.0 if b.sense == ">=" else 1.0) for b in blocks])
+        if blocks
+        else np.zeros(0)
+    )
+    family = (
+        np.concatenate([np.full(b.size, b.family, dtype=object) for b in blocks])
+        if blocks
+        else np.zeros(0, object)
+    )
     # >= rows become <= by negation; == rows are only checked as <= while building
     matrix = matrix.multiply(sign[:, None]).tocsc() if (sign < 0).any() else matrix
     return matrix, rhs * sign, family
@@ -49,56 +61,66 @@ def greedy_plan(formulation: Formulation) -> np.ndarray | None:
     x = np.zeros(len(formulation.columns))
     indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
     limits = np.isin(family, ["budget", "total_budget", "capacity"])
-
     balance = family == "balance"
+    slack_tol = _TOL * np.maximum(1.0, np.abs(rhs))
 
-    def fits(col: int, *, check_balance: bool = True) -> bool:
-        rows = indices[indptr[col] : indptr[col + 1]]
-        ok = used[rows] + data[indptr[col] : indptr[col + 1]] <= rhs[rows] + _TOL * np.maximum(1.0, np.abs(rhs[rows]))
-        if not check_balance:
-            ok |= balance[rows]  # shares are judged on the whole plan, at the end
-        return bool(np.all(ok))
+    def first_fit(cols: np.ndarray, *, check_balance: bool = True) -> int | None:
+        """The first of ``cols`` (in preference order) that fits every row, or None."""
+        for col in cols:
+            lo, hi = indptr[col], indptr[col + 1]
+            rows = indices[lo:hi]
+            ok = used[rows] + data[lo:hi] <= rhs[rows] + slack_tol[rows]
+            if not check_balance:
+                ok |= balance[rows]  # shares are judged on the whole plan, at the end
+            if ok.all():
+                return int(col)
+        return None
 
     def take(col: int) -> None:
-        rows = indices[indptr[col] : indptr[col + 1]]
-        used[rows] += data[indptr[col] : indptr[col + 1]]
+        lo, hi = indptr[col], indptr[col + 1]
+        used[indices[lo:hi]] += data[lo:hi]
         x[col] = 1.0
 
-    # preference of starts within a project: objective (tie-break prefers early) descending
-    order = opts.reset_index()[["project_id", "col", "objective"]].sort_values(
-        ["project_id", "objective", "col"], ascending=[True, False, True], kind="stable"
-    )
-    starts_of = {pid: grp["col"].to_numpy() for pid, grp in order.groupby("project_id", sort=False)}
+    # start options of each project, best first: objective (its tie-break prefers early starts)
+    codes, project_ids = pd.factorize(opts.index.get_level_values("project_id"))
+    objective = opts["objective"].to_numpy()
+    col_numbers = opts["col"].to_numpy()
+    order = np.lexsort((col_numbers, -objective, codes))
+    bounds = np.searchsorted(codes[order], np.arange(len(project_ids) + 1))
+    starts_of = {
+        pid: col_numbers[order[bounds[i] : bounds[i + 1]]] for i, pid in enumerate(project_ids)
+    }
 
-    # scarcity: the largest share of any limit a project's first option takes
-    csr_limits = matrix[limits] if limits.any() else None
+    # scarcity: the largest share of any limit that a project's preferred start takes
     projects = formulation.projects
-    first_col = order.groupby("project_id", sort=False)["col"].first()
-    if csr_limits is not None and csr_limits.shape[0]:
-        share = csr_limits[:, first_col.to_numpy()].multiply(1.0 / np.maximum(rhs[limits], 1e-9)[:, None])
-        scarcest = pd.Series(np.asarray(share.max(axis=0).todense()).ravel(), index=first_col.index)
+    preferred = pd.Series([cols[0] for cols in starts_of.values()], index=project_ids)
+    if limits.any():
+        share = matrix[limits][:, preferred.to_numpy()].multiply(
+            1.0 / np.maximum(rhs[limits], 1e-9)[:, None]
+        )
+        scarcest = pd.Series(np.asarray(share.max(axis=0).todense()).ravel(), index=project_ids)
     else:
-        scarcest = pd.Series(0.0, index=first_col.index)
+        scarcest = pd.Series(0.0, index=project_ids)
     density = projects["value"].fillna(0.0) / scarcest.reindex(projects.index).clip(lower=1e-9)
-    must = projects.index[projects["must"]]
-    optional = projects.loc[~projects["must"]].assign(density=density).sort_values(
-        ["density"], ascending=False, kind="stable"
-    ).index
+    ranked = projects.assign(density=density).sort_values("density", ascending=False, kind="stable")
+    optional = ranked.index[
+        ~ranked["must"].to_numpy() & (ranked["value"].fillna(0.0) > 0).to_numpy()
+    ]
 
-    for pid in must:
-        cols = starts_of[pid]
-        chosen = next((c for c in cols if fits(c, check_balance=False)), None)
+    for pid in projects.index[projects["must"].to_numpy()]:
+        chosen = first_fit(starts_of[pid], check_balance=False)
         if chosen is None:
             return None
         take(chosen)
+    placed: set[str] = set()
     for _ in range(2):  # a second pass picks up projects whose prerequisites came later
         for pid in optional:
-            cols = starts_of[pid]
-            if x[cols].any() or projects.at[pid, "value"] <= 0:
+            if pid in placed:
                 continue
-            chosen = next((c for c in cols if fits(c)), None)
+            chosen = first_fit(starts_of[pid])
             if chosen is not None:
                 take(chosen)
+                placed.add(pid)
     if np.any(used > rhs + 1e-6 * np.maximum(1.0, np.abs(rhs))):
         return None
     return x

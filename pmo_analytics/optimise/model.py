@@ -49,7 +49,9 @@ class SolveResult:
     duals: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def build_problem(formulation: Formulation, *, relax: bool = False) -> tuple[pulp.LpProblem, pd.Series, list[tuple[str, list]]]:
+def build_problem(
+    formulation: Formulation, *, relax: bool = False
+) -> tuple[pulp.LpProblem, pd.Series, list[tuple[str, list]]]:
     """A PuLP problem from the formulation (``relax``: binaries become continuous in [0, 1])."""
     prob = pulp.LpProblem("portfolio", pulp.LpMaximize)
     cols = formulation.columns
@@ -60,7 +62,11 @@ def build_problem(formulation: Formulation, *, relax: bool = False) -> tuple[pul
     )
     variables = list(x.values())
     for name, lb, ub, is_bin in zip(
-        cols["name"].iloc[n_x:], cols["lb"].iloc[n_x:], cols["ub"].iloc[n_x:], binary[n_x:], strict=True
+        cols["name"].iloc[n_x:],
+        cols["lb"].iloc[n_x:],
+        cols["ub"].iloc[n_x:],
+        binary[n_x:],
+        strict=True,
     ):
         variables.append(
             prob.add_variable(
@@ -72,13 +78,19 @@ def build_problem(formulation: Formulation, *, relax: bool = False) -> tuple[pul
         )
     var_array = np.empty(len(variables), dtype=object)
     var_array[:] = variables
-    index = formulation.options.index.append(pd.Index(cols["name"].iloc[n_x:])) if len(cols) > n_x else formulation.options.index
+    index = (
+        formulation.options.index.append(pd.Index(cols["name"].iloc[n_x:]))
+        if len(cols) > n_x
+        else formulation.options.index
+    )
     series = pd.Series(var_array, index=index, name="variable")
 
     objective = cols["objective"].to_numpy(dtype=float)
     nz = np.flatnonzero(objective)
     # the formulation's constant is added to the objective and bound after solving
-    prob.setObjective(pulp.LpAffineExpression(zip(var_array[nz], objective[nz].tolist(), strict=True)))
+    prob.setObjective(
+        pulp.LpAffineExpression(zip(var_array[nz], objective[nz].tolist(), strict=True))
+    )
     constraints: list[tuple[str, list]] = []
     for block in formulation.blocks:
         entries = block.entries.sort_values(["row", "col"], kind="stable")
@@ -91,8 +103,12 @@ def build_problem(formulation: Formulation, *, relax: bool = False) -> tuple[pul
         sense = _SENSE[block.sense]
         for r in range(block.size):
             lo, hi = bounds[r], bounds[r + 1]
-            expr = pulp.LpAffineExpression(zip(var_array[cols_[lo:hi]], coefs[lo:hi].tolist(), strict=True))
-            constraint = pulp.LpConstraint(expr, sense, name=f"{block.family}_{r}", rhs=float(rhs[r]))
+            expr = pulp.LpAffineExpression(
+                zip(var_array[cols_[lo:hi]], coefs[lo:hi].tolist(), strict=True)
+            )
+            constraint = pulp.LpConstraint(
+                expr, sense, name=f"{block.family}_{r}", rhs=float(rhs[r])
+            )
             prob.addConstraint(constraint)
             made.append(constraint)
         constraints.append((block.family, made))
@@ -106,7 +122,7 @@ class _HiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
         super().__init__(*args, **kwargs)
         self._warm_start = warm_start
 
-    def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
+    def callSolver(self, lp: pulp.LpProblem) -> None:
         if self._warm_start:
             import highspy
 
@@ -200,31 +216,77 @@ def solve(
         try:
             prob.solve(engine)
         except pulp.PulpSolverError as err:
-            return SolveResult("not_solved", None, None, None, solver, build_seconds, time.perf_counter() - t0, message=str(err))
+            return SolveResult(
+                "not_solved",
+                None,
+                None,
+                None,
+                solver,
+                build_seconds,
+                time.perf_counter() - t0,
+                message=str(err),
+            )
         solve_seconds = time.perf_counter() - t0
-        log = open(log_path).read() if os.path.exists(log_path) else ""
+        log = ""
+        if os.path.exists(log_path):
+            with open(log_path, encoding="utf-8", errors="replace") as handle:
+                log = handle.read()
 
     status = _status_of(prob)
     if status not in ("optimal", "feasible"):
-        message = _CBC_RESULT.search(log).group(1) if _CBC_RESULT.search(log) else pulp.LpStatus[prob.status]
-        return SolveResult(status, None, None, None, solver, build_seconds, solve_seconds, message=message)
+        message = (
+            _CBC_RESULT.search(log).group(1)
+            if _CBC_RESULT.search(log)
+            else pulp.LpStatus[prob.status]
+        )
+        return SolveResult(
+            status, None, None, None, solver, build_seconds, solve_seconds, message=message
+        )
 
-    values = np.array([v.varValue if v.varValue is not None else 0.0 for v in var_array], dtype=float)
+    values = np.array(
+        [v.varValue if v.varValue is not None else 0.0 for v in var_array], dtype=float
+    )
     objective = float(pulp.value(prob.objective) or 0.0)
     bound = _bound(prob, engine, log, objective, relax)
     objective += formulation.constant
     bound = None if bound is None else bound + formulation.constant
-    if status == "optimal" and not relax and gap > 0 and bound is not None and bound > objective + 1e-9 * max(1.0, abs(objective)):
+    if (
+        status == "optimal"
+        and not relax
+        and gap > 0
+        and bound is not None
+        and bound > objective + 1e-9 * max(1.0, abs(objective))
+    ):
         status = "feasible"  # stopped within the gap tolerance: good, but not proven optimal
     duals = {}
     if relax:
-        duals = {family: np.array([c.pi if c.pi is not None else np.nan for c in made], dtype=float) for family, made in constraints}
+        duals = {
+            family: np.array([c.pi if c.pi is not None else np.nan for c in made], dtype=float)
+            for family, made in constraints
+        }
     message = _CBC_RESULT.search(log).group(1) if _CBC_RESULT.search(log) else ""
-    return SolveResult(status, values, objective, bound, solver, build_seconds, solve_seconds, message=message, duals=duals)
+    return SolveResult(
+        status,
+        values,
+        objective,
+        bound,
+        solver,
+        build_seconds,
+        solve_seconds,
+        message=message,
+        duals=duals,
+    )
 
 
-def _bound(prob: pulp.LpProblem, engine: object, log: str, objective: float, relax: bool) -> float | None:
-    if relax or prob.sol_status == pulp.LpSolutionOptimal and isinstance(engine, pulp.PULP_CBC_CMD) and "Upper bound" not in log:
+def _bound(
+    prob: pulp.LpProblem, engine: object, log: str, objective: float, relax: bool
+) -> float | None:
+    if (
+        relax
+        or prob.sol_status == pulp.LpSolutionOptimal
+        and isinstance(engine, pulp.PULP_CBC_CMD)
+        and "Upper bound" not in log
+    ):
         return objective
     if isinstance(engine, pulp.HiGHS):
         info = prob.solverModel.getInfo()

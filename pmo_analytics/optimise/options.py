@@ -45,15 +45,25 @@ class BalanceRule:
 
     def __post_init__(self) -> None:
         if self.min_share is None and self.max_share is None:
-            raise ValueError(f"balance rule for {self.by}={self.group!r} needs min_share or max_share")
+            raise ValueError(
+                f"balance rule for {self.by}={self.group!r} needs min_share or max_share"
+            )
         for name in ("min_share", "max_share"):
             share = getattr(self, name)
             if share is not None and not 0.0 <= share <= 1.0:
                 raise ValueError(f"balance rule {name}={share} must lie in [0, 1]")
-        if self.min_share is not None and self.max_share is not None and self.min_share > self.max_share:
-            raise ValueError(f"balance rule min_share {self.min_share} exceeds max_share {self.max_share}")
+        if (
+            self.min_share is not None
+            and self.max_share is not None
+            and self.min_share > self.max_share
+        ):
+            raise ValueError(
+                f"balance rule min_share {self.min_share} exceeds max_share {self.max_share}"
+            )
         if self.measure not in BALANCE_MEASURES:
-            raise ValueError(f"balance measure {self.measure!r} is not valid; use one of {', '.join(BALANCE_MEASURES)}")
+            raise ValueError(
+                f"balance measure {self.measure!r} is not valid; use one of {', '.join(BALANCE_MEASURES)}"
+            )
 
     def describe(self) -> str:
         """The rule in words, e.g. "Run at least 20 % of spend"."""
@@ -140,7 +150,9 @@ class OptimiseOptions:
         object.__setattr__(self, "force_out", tuple(self.force_out))
         object.__setattr__(self, "balance", tuple(self.balance))
         if self.solver not in SOLVERS:
-            raise ValueError(f"solver={self.solver!r} is not valid; use one of {', '.join(SOLVERS)}")
+            raise ValueError(
+                f"solver={self.solver!r} is not valid; use one of {', '.join(SOLVERS)}"
+            )
         if self.value_basis not in VALUE_BASES:
             raise ValueError(
                 f"value_basis={self.value_basis!r} is not valid; use one of {', '.join(VALUE_BASES)}"

@@ -23,7 +23,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from .formulation import Formulation
 
 #: Columns of ``plan.csv`` (CONTRACT.md), in order.
-PLAN_COLUMNS = ["project_id", "name", "category", "selected", "start", "finish", "value", "cost", "reason"]
+PLAN_COLUMNS = [
+    "project_id",
+    "name",
+    "category",
+    "selected",
+    "start",
+    "finish",
+    "value",
+    "cost",
+    "reason",
+]
 STATUSES = ("optimal", "feasible", "infeasible", "not_solved")
 
 
@@ -137,7 +147,11 @@ class Plan:
         """The ``summary.json`` content (CONTRACT.md keys first, then extensions)."""
 
         def number(v: float) -> float | None:
-            return None if v is None or (isinstance(v, float) and not math.isfinite(v)) else round(float(v), 6)
+            return (
+                None
+                if v is None or (isinstance(v, float) and not math.isfinite(v))
+                else round(float(v), 6)
+            )
 
         return {
             "status": self.status,
@@ -211,9 +225,15 @@ class Plan:
             items = "".join(f"<li>{esc(m)}</li>" for m in self.diagnosis["message"])
             parts.append(f"<p><b>Why no plan satisfies the rules</b></p><ul>{items}</ul>")
         if len(table):
-            parts.append("<p><b>Selected projects</b></p>" + table.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.1f}"))
+            parts.append(
+                "<p><b>Selected projects</b></p>"
+                + table.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.1f}")
+            )
         binding = self.binding.head(10)
         if len(binding):
-            parts.append("<p><b>Binding limits</b></p>" + binding.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.2f}"))
+            parts.append(
+                "<p><b>Binding limits</b></p>"
+                + binding.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.2f}")
+            )
         parts.append("</div>")
         return "".join(parts)

@@ -31,7 +31,9 @@ class InfeasiblePlanError(RuntimeError):
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         lines = "\n".join(f"  - {m}" for m in plan.diagnosis["message"])
-        super().__init__("no plan satisfies the rules; the smallest relaxation that would:\n" + lines)
+        super().__init__(
+            "no plan satisfies the rules; the smallest relaxation that would:\n" + lines
+        )
 
 
 def _check_inputs(portfolio: Portfolio, options: OptimiseOptions) -> None:
@@ -50,7 +52,9 @@ def _check_inputs(portfolio: Portfolio, options: OptimiseOptions) -> None:
             )
 
 
-def optimise(portfolio: Portfolio, options: OptimiseOptions | None = None, **changes: object) -> Plan:
+def optimise(
+    portfolio: Portfolio, options: OptimiseOptions | None = None, **changes: object
+) -> Plan:
     """Choose the projects and start periods that maximise value within every rule.
 
     Parameters
@@ -76,7 +80,11 @@ def optimise(portfolio: Portfolio, options: OptimiseOptions | None = None, **cha
     'optimal'
     """
     started = time.perf_counter()
-    options = (options or OptimiseOptions()).replace(**changes) if changes else (options or OptimiseOptions())
+    options = (
+        (options or OptimiseOptions()).replace(**changes)
+        if changes
+        else (options or OptimiseOptions())
+    )
     _check_inputs(portfolio, options)
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -103,19 +111,37 @@ def optimise(portfolio: Portfolio, options: OptimiseOptions | None = None, **cha
     if values is None and start is not None and result.status == "not_solved":
         # the solver found nothing within its limit: the heuristic's plan stands, honestly marked
         status, values = "feasible", start
-        notes.append(f"the {options.solver} search found no plan within the limit; the construction heuristic's plan is returned")
-        relaxed = solve(formulation, solver=options.solver, relax=True, time_limit=options.time_limit)
+        notes.append(
+            f"the {options.solver} search found no plan within the limit; the construction heuristic's plan is returned"
+        )
+        relaxed = solve(
+            formulation, solver=options.solver, relax=True, time_limit=options.time_limit
+        )
         bound = relaxed.objective if relaxed.values is not None else math.nan
     elif values is not None and start is not None:
         greedy_value = float(formulation.columns["objective"].to_numpy() @ start)
         solver_value = float(formulation.columns["objective"].to_numpy() @ values)
         if greedy_value > solver_value + 1e-9 * max(1.0, abs(greedy_value)):
             values = start  # never return worse than the warm start
-            notes.append("the solver's incumbent was worse than the heuristic's plan; the latter is returned")
-    plan = assemble_plan(portfolio, formulation, options, values, status=status, bound=bound, solver=options.solver, notes=notes, timings=timings)
+            notes.append(
+                "the solver's incumbent was worse than the heuristic's plan; the latter is returned"
+            )
+    plan = assemble_plan(
+        portfolio,
+        formulation,
+        options,
+        values,
+        status=status,
+        bound=bound,
+        solver=options.solver,
+        notes=notes,
+        timings=timings,
+    )
     if status == "infeasible":
         t = time.perf_counter()
-        diagnosis = diagnose_infeasibility(formulation, portfolio, solver=options.solver, time_limit=options.time_limit or 60.0)
+        diagnosis = diagnose_infeasibility(
+            formulation, portfolio, solver=options.solver, time_limit=options.time_limit or 60.0
+        )
         timings["diagnosis"] = time.perf_counter() - t
         plan = dataclasses.replace(plan, diagnosis=diagnosis)
     return dataclasses.replace(plan, seconds=time.perf_counter() - started, timings=timings)
@@ -139,9 +165,17 @@ def assemble_plan(
     opts = formulation.options
     n_x = len(opts)
     has_solution = values is not None
-    x = np.zeros(len(formulation.columns)) if values is None else np.round(np.asarray(values, dtype=float), 6)
+    x = (
+        np.zeros(len(formulation.columns))
+        if values is None
+        else np.round(np.asarray(values, dtype=float), 6)
+    )
     chosen = opts[x[:n_x] > 0.5]
-    starts = pd.Series(chosen.index.get_level_values("start"), index=chosen.index.get_level_values("project_id"), name="start")
+    starts = pd.Series(
+        chosen.index.get_level_values("start"),
+        index=chosen.index.get_level_values("project_id"),
+        name="start",
+    )
     objective_values = pd.Series(chosen["value"].to_numpy(), index=starts.index)
 
     schedule = pd.DataFrame(index=projects.index)
@@ -151,7 +185,11 @@ def assemble_plan(
     freq = portfolio.horizon[0].freq
     schedule["start"] = pd.PeriodIndex(starts.reindex(projects.index), freq=freq)
     finish = pd.PeriodIndex.from_ordinals(
-        np.where(schedule["selected"], schedule["start"].array.asi8 + projects["duration"].to_numpy() - 1, np.iinfo(np.int64).min),
+        np.where(
+            schedule["selected"],
+            schedule["start"].array.asi8 + projects["duration"].to_numpy() - 1,
+            np.iinfo(np.int64).min,
+        ),
         freq=freq,
     )
     schedule["finish"] = finish
@@ -180,7 +218,9 @@ def assemble_plan(
         .groupby(["period", "category"], as_index=False)["cost"]
         .sum()
     )
-    binding = _binding(portfolio, formulation, options, x, use) if has_solution else _empty_binding()
+    binding = (
+        _binding(portfolio, formulation, options, x, use) if has_solution else _empty_binding()
+    )
     objective = float(objective_values.sum()) if has_solution else math.nan
     if has_solution and options.churn_penalty > 0 and options.previous_starts is not None:
         objective = float(formulation.columns["objective"].to_numpy() @ x) + formulation.constant
@@ -190,7 +230,11 @@ def assemble_plan(
         bound_value = max(float(bound), objective) if has_solution else float(bound)
     if status == "optimal":
         bound_value = objective
-    gap = (bound_value - objective) / max(abs(objective), 1e-9) if has_solution and math.isfinite(bound_value) else math.nan
+    gap = (
+        (bound_value - objective) / max(abs(objective), 1e-9)
+        if has_solution and math.isfinite(bound_value)
+        else math.nan
+    )
     gap = 0.0 if status == "optimal" else gap
     solution = pd.Series(x[:n_x], index=opts.index, name="x")
     return Plan(
@@ -204,7 +248,18 @@ def assemble_plan(
         utilisation=use,
         spend=spend,
         binding=binding,
-        diagnosis=pd.DataFrame(columns=["family", "resource", "period", "project_id", "needed", "available", "shortfall", "message"]),
+        diagnosis=pd.DataFrame(
+            columns=[
+                "family",
+                "resource",
+                "period",
+                "project_id",
+                "needed",
+                "available",
+                "shortfall",
+                "message",
+            ]
+        ),
         options=options,
         portfolio=portfolio,
         formulation=formulation,
@@ -215,10 +270,27 @@ def assemble_plan(
 
 
 def _empty_binding() -> pd.DataFrame:
-    return pd.DataFrame(columns=["resource", "period", "used", "available", "slack", "utilisation", "shadow_price", "blocked"])
+    return pd.DataFrame(
+        columns=[
+            "resource",
+            "period",
+            "used",
+            "available",
+            "slack",
+            "utilisation",
+            "shadow_price",
+            "blocked",
+        ]
+    )
 
 
-def _binding(portfolio: Portfolio, formulation: Formulation, options: OptimiseOptions, x: np.ndarray, use: pd.DataFrame) -> pd.DataFrame:
+def _binding(
+    portfolio: Portfolio,
+    formulation: Formulation,
+    options: OptimiseOptions,
+    x: np.ndarray,
+    use: pd.DataFrame,
+) -> pd.DataFrame:
     """Budget and capacity limits that bind: (nearly) full, or keeping an excluded project out."""
     collisions = option_collisions(formulation, x)
     why = exclusion_reasons(formulation, x)
@@ -239,13 +311,29 @@ def _binding(portfolio: Portfolio, formulation: Formulation, options: OptimiseOp
     else:
         frame["shadow_price"] = np.nan
     full = frame["utilisation"] >= 0.995
-    binding = frame[(full | (frame["blocked"] > 0) | (frame["shadow_price"].fillna(0) > 1e-9)) & (frame["available"] > 0)]
-    return binding.sort_values(["shadow_price", "blocked", "utilisation"], ascending=False, kind="stable")[
-        ["resource", "period", "used", "available", "slack", "utilisation", "shadow_price", "blocked"]
+    binding = frame[
+        (full | (frame["blocked"] > 0) | (frame["shadow_price"].fillna(0) > 1e-9))
+        & (frame["available"] > 0)
+    ]
+    return binding.sort_values(
+        ["shadow_price", "blocked", "utilisation"], ascending=False, kind="stable"
+    )[
+        [
+            "resource",
+            "period",
+            "used",
+            "available",
+            "slack",
+            "utilisation",
+            "shadow_price",
+            "blocked",
+        ]
     ].reset_index(drop=True)
 
 
-def shadow_prices(portfolio: Portfolio, formulation: Formulation, options: OptimiseOptions, x: np.ndarray) -> pd.DataFrame | None:
+def shadow_prices(
+    portfolio: Portfolio, formulation: Formulation, options: OptimiseOptions, x: np.ndarray
+) -> pd.DataFrame | None:
     """Value of one more unit of each budget and capacity limit, around the plan.
 
     An LP in which the plan's chosen starts are fixed and the excluded projects may enter
@@ -257,7 +345,9 @@ def shadow_prices(portfolio: Portfolio, formulation: Formulation, options: Optim
 
     n_x = len(formulation.options)
     fix = {int(c): 1.0 for c in np.flatnonzero(x[:n_x] > 0.5)}
-    result = solve(formulation, solver=options.solver, relax=True, fix=fix, time_limit=options.time_limit)
+    result = solve(
+        formulation, solver=options.solver, relax=True, fix=fix, time_limit=options.time_limit
+    )
     if result.values is None or not result.duals:
         return None
     rows = row_table(formulation)
@@ -267,7 +357,15 @@ def shadow_prices(portfolio: Portfolio, formulation: Formulation, options: Optim
         if duals is None:
             continue
         block_rows = rows[rows["family"] == family]
-        parts.append(pd.DataFrame({"resource": block_rows["resource"].to_numpy(), "period": block_rows["period"].to_numpy(), "shadow_price": np.abs(duals)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "resource": block_rows["resource"].to_numpy(),
+                    "period": block_rows["period"].to_numpy(),
+                    "shadow_price": np.abs(duals),
+                }
+            )
+        )
     if not parts:
         return None
     out = pd.concat(parts, ignore_index=True)
