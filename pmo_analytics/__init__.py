@@ -77,9 +77,9 @@ _SUBPACKAGES = ("charts",)
 # module binds the *module* onto the package, shadowing a lazily exported function, so these
 # few are imported now: their modules need only pandas and numpy (PuLP, altair and openpyxl
 # stay behind the functions that use them).
-from .earned_value import earned_value  # noqa: E402
-from .optimise import optimise  # noqa: E402
-from .utilisation import utilisation  # noqa: E402
+from .earned_value import earned_value  # noqa: E402, F401 (re-exported)
+from .optimise import optimise  # noqa: E402, F401 (re-exported)
+from .utilisation import utilisation  # noqa: E402, F401 (re-exported)
 
 
 def __getattr__(name: str) -> Any:
