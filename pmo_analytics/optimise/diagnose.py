@@ -91,7 +91,9 @@ def option_collisions(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def exclusion_reasons(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
+def exclusion_reasons(
+    formulation: Formulation, x: np.ndarray, *, collisions: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Why each candidate left out of the plan is out (one row per project_id).
 
     Columns: reason (dependency, budget, capacity:ROLE, balance, start_limit, or ``value`` when
@@ -104,7 +106,8 @@ def exclusion_reasons(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
     out = opts[~opts["project_id"].isin(selected_projects)][["project_id", "col", "pos"]]
     if out.empty:
         return pd.DataFrame(columns=["reason", "best_col"], index=pd.Index([], name="project_id"))
-    collisions = option_collisions(formulation, x)
+    if collisions is None:
+        collisions = option_collisions(formulation, x)
     collisions = collisions[collisions["project_id"].isin(out["project_id"])]
     per_option = collisions.groupby("col").agg(
         dependency=("cause", lambda c: (c == "dependency").any()),

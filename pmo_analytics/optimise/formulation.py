@@ -11,6 +11,7 @@ roles. :mod:`.model` turns the blocks into a PuLP problem; the same blocks give 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,6 +93,36 @@ class Formulation:
         cols = np.concatenate([b.entries["col"].to_numpy() for b in blocks])
         vals = np.concatenate([b.entries["coef"].to_numpy() for b in blocks])
         return coo_matrix((vals, (rows, cols)), shape=(int(offsets[-1]), len(self.columns))).tocsr()
+
+
+def with_rhs(
+    formulation: Formulation, family: str, rhs: np.ndarray | pd.Series | float
+) -> Formulation:
+    """The same formulation with new right-hand sides for one constraint family.
+
+    The cheap way to re-solve a model at another budget or capacity level: start options,
+    entries and every other block are reused as they are.
+
+    Examples
+    --------
+    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> f = build_formulation(generate_portfolio(10, n_periods=4, n_roles=2, seed=1), OptimiseOptions())
+    >>> g = with_rhs(f, "budget", f.block("budget").rows["rhs"] * 2)
+    >>> float(g.block("budget").rows["rhs"].sum()) == 2 * float(f.block("budget").rows["rhs"].sum())
+    True
+    """
+    blocks = []
+    found = False
+    for block in formulation.blocks:
+        if block.family == family:
+            values = np.broadcast_to(np.asarray(rhs, dtype=float), (block.size,))
+            block = Block(block.family, block.sense, block.rows.assign(rhs=values), block.entries)
+            found = True
+        blocks.append(block)
+    if not found:
+        families = ", ".join(b.family for b in formulation.blocks)
+        raise ValueError(f"the formulation has no {family!r} block; it has: {families}")
+    return dataclasses.replace(formulation, blocks=blocks)
 
 
 # --------------------------------------------------------------------------- start options

@@ -86,15 +86,30 @@ def optimise(
         else (options or OptimiseOptions())
     )
     _check_inputs(portfolio, options)
-    timings: dict[str, float] = {}
     t = time.perf_counter()
     formulation = build_formulation(portfolio, options)
-    timings["formulation"] = time.perf_counter() - t
+    plan = solve_formulation(portfolio, formulation, options)
+    timings = {"formulation": time.perf_counter() - t - plan.seconds, **plan.timings}
+    return dataclasses.replace(plan, seconds=time.perf_counter() - started, timings=timings)
+
+
+def solve_formulation(
+    portfolio: Portfolio, formulation: Formulation, options: OptimiseOptions
+) -> Plan:
+    """Solve a (possibly modified) formulation of ``portfolio`` into a :class:`Plan`.
+
+    The core of :func:`optimise`, for callers that build the formulation once and vary it
+    (frontiers change the budget rows' right-hand sides with :func:`.formulation.with_rhs`):
+    heuristic → solver from its warm start → honest status → the Plan's views (or the
+    infeasibility diagnosis).
+    """
+    from .model import solve
+
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
     t = time.perf_counter()
     start = greedy_plan(formulation)  # also the fallback when the solver finds nothing in time
     timings["heuristic"] = time.perf_counter() - t
-    from .model import solve
-
     result = solve(
         formulation,
         solver=options.solver,
@@ -112,7 +127,8 @@ def optimise(
         # the solver found nothing within its limit: the heuristic's plan stands, honestly marked
         status, values = "feasible", start
         notes.append(
-            f"the {options.solver} search found no plan within the limit; the construction heuristic's plan is returned"
+            f"the {options.solver} search found no plan within the limit; "
+            "the construction heuristic's plan is returned"
         )
         relaxed = solve(
             formulation, solver=options.solver, relax=True, time_limit=options.time_limit
@@ -126,6 +142,7 @@ def optimise(
             notes.append(
                 "the solver's incumbent was worse than the heuristic's plan; the latter is returned"
             )
+    t = time.perf_counter()
     plan = assemble_plan(
         portfolio,
         formulation,
@@ -137,6 +154,7 @@ def optimise(
         notes=notes,
         timings=timings,
     )
+    timings["analysis"] = time.perf_counter() - t
     if status == "infeasible":
         t = time.perf_counter()
         diagnosis = diagnose_infeasibility(
@@ -204,7 +222,8 @@ def assemble_plan(
     reason[schedule["selected"] & mandatory] = "mandatory"
     reason.update(formulation.excluded)
     if has_solution:
-        why = exclusion_reasons(formulation, x)
+        collisions = option_collisions(formulation, x)
+        why = exclusion_reasons(formulation, x, collisions=collisions)
         reason.update(why["reason"])
     else:
         unset = ~schedule["selected"] & (reason == "")
@@ -219,7 +238,9 @@ def assemble_plan(
         .sum()
     )
     binding = (
-        _binding(portfolio, formulation, options, x, use) if has_solution else _empty_binding()
+        _binding(portfolio, formulation, options, x, use, collisions, why)
+        if has_solution
+        else _empty_binding()
     )
     objective = float(objective_values.sum()) if has_solution else math.nan
     if has_solution and options.churn_penalty > 0 and options.previous_starts is not None:
@@ -290,10 +311,10 @@ def _binding(
     options: OptimiseOptions,
     x: np.ndarray,
     use: pd.DataFrame,
+    collisions: pd.DataFrame,
+    why: pd.DataFrame,
 ) -> pd.DataFrame:
     """Budget and capacity limits that bind: (nearly) full, or keeping an excluded project out."""
-    collisions = option_collisions(formulation, x)
-    why = exclusion_reasons(formulation, x)
     blocking = collisions[collisions["col"].isin(why["best_col"])]
     blocked = (
         blocking[blocking["family"].isin(["budget", "capacity"])]
