@@ -47,7 +47,8 @@ class RankingSensitivity:
         Indexed by project_id in stated rank order: rank (stated), weighted_score,
         probability_top_k, mean_rank, rank_p05, rank_median, rank_p95.
     rank_distribution : DataFrame
-        Tidy: project_id, rank, probability (rows with probability > 0).
+        Tidy: project_id (categorical), rank, probability — rows with probability > 0,
+        projects in stated rank order (the first ``distribution_for`` of them).
     n_samples : int
     concentration : float
     seed : int
@@ -217,9 +218,20 @@ def rank_monte_carlo(
     n_samples: int = 2000,
     concentration: float = 50.0,
     seed: int = 0,
+    distribution_for: int | None = 500,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Probability of each project being in the top-k, and its rank distribution, over weights
     drawn from Dirichlet(concentration × stated weights).
+
+    Parameters
+    ----------
+    scored : DataFrame
+        The output of :func:`pmo_analytics.score_projects`.
+    top_k, n_samples, concentration, seed
+        See :func:`ranking_sensitivity`.
+    distribution_for : int or None
+        Keep the rank distribution of the first this many projects in stated order (default
+        500; None: every project). The top-k probabilities and rank quantiles cover all.
 
     Returns
     -------
@@ -253,53 +265,53 @@ def rank_monte_carlo(
     draws[:, positive] = rng.dirichlet(
         concentration * weights.to_numpy()[positive], size=int(n_samples)
     )
-    in_top = np.zeros(n)
-    rank_sum = np.zeros(n)
-    counts: list[pd.Series] = []
+    # ranks of every project in every draw (draws × projects, 1 = best; ties by project_id)
+    ranks = np.empty((len(draws), n), dtype=np.int32)
     chunk = max(1, _BLOCK // n)
-    positions = np.arange(1, n + 1)
+    positions = np.arange(1, n + 1, dtype=np.int32)
     for start in range(0, len(draws), chunk):
-        scores = draws[start : start + chunk] @ values.T
-        order = np.argsort(-scores, axis=1, kind="stable")
-        ranks = np.empty_like(order)
-        np.put_along_axis(ranks, order, positions[None, :], axis=1)
-        in_top += (ranks <= k).sum(axis=0)
-        rank_sum += ranks.sum(axis=0)
-        flat = (np.arange(n)[None, :] * n + (ranks - 1)).ravel()
-        keys, times = np.unique(flat, return_counts=True)
-        counts.append(pd.Series(times, index=keys))
-    total = pd.concat(counts).groupby(level=0).sum()
-    distribution = pd.DataFrame(
-        {
-            "project_id": ids[total.index.to_numpy() // n],
-            "rank": total.index.to_numpy() % n + 1,
-            "probability": total.to_numpy() / len(draws),
-        }
-    )
+        order = np.argsort(-(draws[start : start + chunk] @ values.T), axis=1, kind="stable")
+        np.put_along_axis(ranks[start : start + chunk], order, positions[None, :], axis=1)
     stated = values @ weights.to_numpy()
-    order = np.lexsort((np.arange(n), -stated))
-    stated_rank = pd.Series(np.empty(n, dtype=np.int64), index=ids)
-    stated_rank.iloc[order] = np.arange(1, n + 1)
-    cumulative = distribution.assign(cum=distribution.groupby("project_id")["probability"].cumsum())
-
-    def quantile(q: float) -> pd.Series:
-        return cumulative[cumulative["cum"] >= q - 1e-12].groupby("project_id")["rank"].first()
-
+    stated_rank = np.empty(n, dtype=np.int64)
+    stated_rank[np.lexsort((np.arange(n), -stated))] = np.arange(1, n + 1)
+    # the smallest rank r with P(rank ≤ r) ≥ q
+    p05, median, p95 = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
     probability = pd.DataFrame(
         {
             "rank": stated_rank,
             "weighted_score": stated,
-            "probability_top_k": in_top / len(draws),
-            "mean_rank": rank_sum / len(draws),
-            "rank_p05": quantile(0.05),
-            "rank_median": quantile(0.5),
-            "rank_p95": quantile(0.95),
+            "probability_top_k": (ranks <= k).mean(axis=0),
+            "mean_rank": ranks.mean(axis=0),
+            "rank_p05": p05.astype(np.int64),
+            "rank_median": median.astype(np.int64),
+            "rank_p95": p95.astype(np.int64),
         },
         index=ids,
     ).sort_values("rank")
-    distribution = distribution.assign(_r=distribution["project_id"].map(stated_rank))
-    distribution = (
-        distribution.sort_values(["_r", "rank"]).drop(columns="_r").reset_index(drop=True)
+    # tidy distribution: one row per project and rank it took, projects in stated order,
+    # counted by blocks of projects so that no n × n table is ever held
+    by_stated = np.empty(n, dtype=np.int64)
+    by_stated[stated_rank - 1] = np.arange(n)
+    shown = by_stated if distribution_for is None else by_stated[: max(0, int(distribution_for))]
+    block = max(1, _BLOCK * 5 // n)
+    project_parts, rank_parts, count_parts = [], [], []
+    for first in range(0, shown.size, block):
+        columns = shown[first : first + block]
+        code = (np.arange(columns.size)[None, :] * n + (ranks[:, columns] - 1)).ravel()
+        counts = np.bincount(code, minlength=columns.size * n)
+        keys = np.flatnonzero(counts)
+        project_parts.append(columns[keys // n])
+        rank_parts.append(keys % n + 1)
+        count_parts.append(counts[keys])
+    distribution = pd.DataFrame(
+        {
+            "project_id": pd.Categorical.from_codes(
+                np.concatenate(project_parts or [np.zeros(0, np.int64)]), categories=ids
+            ),
+            "rank": np.concatenate(rank_parts or [np.zeros(0, np.int64)]),
+            "probability": np.concatenate(count_parts or [np.zeros(0)]) / len(draws),
+        }
     )
     return probability, distribution
 
@@ -311,6 +323,7 @@ def ranking_sensitivity(
     n_samples: int = 2000,
     concentration: float = 50.0,
     seed: int = 0,
+    distribution_for: int | None = 500,
 ) -> RankingSensitivity:
     """Tipping points of every criterion weight and Monte Carlo rank probabilities.
 
@@ -327,6 +340,9 @@ def ranking_sensitivity(
         0.3 varies with a standard deviation of about 0.064).
     seed : int
         Random seed; the same seed gives the same result.
+    distribution_for : int or None
+        Keep the rank distribution of the first this many projects in stated order (default
+        500; None: every project — for 10,000 projects that is millions of rows).
 
     Returns
     -------
@@ -342,7 +358,12 @@ def ranking_sensitivity(
     5.0
     """
     probability, distribution = rank_monte_carlo(
-        scored, top_k=top_k, n_samples=n_samples, concentration=concentration, seed=seed
+        scored,
+        top_k=top_k,
+        n_samples=n_samples,
+        concentration=concentration,
+        seed=seed,
+        distribution_for=distribution_for,
     )
     return RankingSensitivity(
         top_k=_check_k(top_k, len(probability)),

@@ -176,3 +176,11 @@ def test_invalid_arguments_are_errors():
         rank_monte_carlo(scored, n_samples=0)
     with pytest.raises(ValueError, match="expected the output of score_projects"):
         tipping_points(scored.drop(columns="normalised"))
+
+
+def test_rank_distribution_can_be_limited_to_the_leading_projects():
+    portfolio = pa.generate_portfolio(12, n_periods=6, seed=8)
+    scored = score_projects(portfolio.scores, portfolio.criteria)
+    probability, distribution = rank_monte_carlo(scored, top_k=3, n_samples=100, distribution_for=4)
+    assert list(pd.unique(distribution["project_id"].astype(str))) == list(probability.index[:4])
+    assert len(probability) == 12
