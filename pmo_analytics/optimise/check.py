@@ -62,13 +62,17 @@ def check_plan(plan: Plan, portfolio=None, *, tolerance: float = 1e-6) -> pd.Dat
         add("status", pid, None, f"selected although {projects.at[pid, 'status']}")
     for pid in selected.intersection(pd.Index(options.force_out)):
         add("force_out", pid, None, "selected although forced out")
-    must = projects.index[
-        ~projects["status"].isin(CLOSED_STATUSES)
-        & (
-            projects["mandatory"].astype(bool)
-            | (projects["status"].eq("in_flight") & (not options.allow_stop_in_flight))
-        )
-    ].union(pd.Index(options.force_in))
+    must = (
+        projects.index[
+            ~projects["status"].isin(CLOSED_STATUSES)
+            & (
+                projects["mandatory"].astype(bool)
+                | (projects["status"].eq("in_flight") & (not options.allow_stop_in_flight))
+            )
+        ]
+        .union(pd.Index(options.force_in))
+        .difference(pd.Index(options.force_out))
+    )  # force_out wins
     for pid in must.difference(selected):
         add("must_run", pid, None, "mandatory, in flight or forced in, but not selected")
 

@@ -202,21 +202,40 @@ def elastic_formulation(
     return elastic, slack_table
 
 
+def elastic_solve(
+    formulation: Formulation, *, solver: str = "cbc", time_limit: float | None = 60.0
+) -> tuple[np.ndarray | None, pd.DataFrame, str]:
+    """Solve the elastic formulation: column values (or None), the slack table with the amount
+    of each slack, and the solver's status."""
+    from .model import solve
+
+    elastic, slacks = elastic_formulation(formulation)
+    result = solve(elastic, solver=solver, time_limit=time_limit, gap=0.0)
+    if result.values is None:
+        return None, slacks.assign(amount=np.nan), f"{result.status}: {result.message}"
+    return (
+        result.values,
+        slacks.assign(amount=result.values[slacks["col"].to_numpy()]),
+        result.status,
+    )
+
+
 def diagnose_infeasibility(
     formulation: Formulation,
     portfolio,
     *,
     solver: str = "cbc",
     time_limit: float | None = 60.0,
+    elastic: tuple[np.ndarray | None, pd.DataFrame, str] | None = None,
 ) -> pd.DataFrame:
     """The smallest relaxation that lets the rules hold, one row per relaxed limit, in words.
 
     Columns: family, resource, period, project_id, needed, available, shortfall, message.
+    ``elastic`` reuses a result of :func:`elastic_solve`.
     """
-    from .model import solve
-
-    elastic, slacks = elastic_formulation(formulation)
-    result = solve(elastic, solver=solver, time_limit=time_limit, gap=0.0)
+    values, slacks, status = elastic or elastic_solve(
+        formulation, solver=solver, time_limit=time_limit
+    )
     columns = [
         "family",
         "resource",
@@ -227,18 +246,11 @@ def diagnose_infeasibility(
         "shortfall",
         "message",
     ]
-    if result.values is None:
+    if values is None:
         return pd.DataFrame(
-            [
-                {
-                    "family": "unknown",
-                    "message": f"the rules could not be analysed ({result.status}: {result.message})",
-                }
-            ],
+            [{"family": "unknown", "message": f"the rules could not be analysed ({status})"}],
             columns=columns,
         )
-    values = result.values
-    slacks = slacks.assign(amount=values[slacks["col"].to_numpy()])
     relaxed = slacks[slacks["amount"] > 1e-6]
     # activity of each original row in the elastic solution (without its slack)
     matrix = formulation.sparse_matrix()
@@ -363,6 +375,8 @@ def diagnose_infeasibility(
 
 def _forced_blockers(formulation: Formulation, values: np.ndarray, project_id: str) -> str:
     """What a must-run project left out of the elastic solution would break at its best start."""
+    if project_id not in formulation.options.index.get_level_values("project_id"):
+        return "no start in its window lets it finish inside the horizon"
     x = values[: len(formulation.columns)].copy()
     collisions = option_collisions(formulation, x)
     mine = collisions[collisions["project_id"] == project_id]

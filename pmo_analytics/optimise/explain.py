@@ -95,7 +95,7 @@ def _load_text(plan: Plan, project_id: str, col: int) -> list[str]:
                 f"{_money(row.need)} of the total budget where {_money(max(row.remaining, 0))} remain"
             )
         elif row.family in ("requires", "follows", "excludes"):
-            parts.append(_dependency_text(plan, row.family, int(row.row)))
+            parts.append(_dependency_text(plan, row.family, int(row.row), project_id))
         elif row.family == "balance":
             parts.append("a balance rule on the portfolio's mix")
         elif row.family == "starts":
@@ -103,7 +103,8 @@ def _load_text(plan: Plan, project_id: str, col: int) -> list[str]:
     return list(dict.fromkeys(parts))
 
 
-def _dependency_text(plan: Plan, family: str, stacked_row: int) -> str:
+def _dependency_text(plan: Plan, family: str, stacked_row: int, project_id: str) -> str:
+    """The dependency row ``stacked_row`` in words, from the side of ``project_id``."""
     offset = 0
     for block in plan.formulation.blocks:
         if block.family == family:
@@ -112,14 +113,13 @@ def _dependency_text(plan: Plan, family: str, stacked_row: int) -> str:
         offset += block.size
     else:  # pragma: no cover
         return "a dependency"
-    other = (
-        label["other_id"] if label["project_id"] == label.get("project_id") else label["project_id"]
-    )
+    mine, theirs = str(label["project_id"]), str(label["other_id"])
     if family == "excludes":
-        return f"it excludes {label['other_id'] if label['other_id'] != other else other}, which is in the plan"
-    if family == "follows":
-        return f"it must follow {label['other_id']}, which is not in the plan early enough"
-    return f"it requires {label['other_id']}, which is not in the plan"
+        other = theirs if mine == project_id else mine
+        return f"it and {other} exclude each other, and {other} is in the plan"
+    if family == "follows" or label.get("kind") == "follows":
+        return f"it must follow {theirs}, which is not in the plan early enough"
+    return f"it requires {theirs}, which is not in the plan"
 
 
 def _x(plan: Plan) -> np.ndarray:

@@ -263,7 +263,6 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
         index=candidates,
     )
     notes: list[str] = []
-    missing_forced = sorted(set(options.force_in) - set(candidates))
     blocks: list[Block] = []
     option_project = opts.index.get_level_values("project_id")
 
@@ -295,19 +294,38 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
     # each project starts at most once; must-projects exactly once
     optional = candidates[~must.to_numpy()]
     blocks.append(_per_project_block("assign", "<=", opts, optional))
-    required = candidates[must.to_numpy()]
+    # must-run work without any start option (its window cannot finish inside the horizon)
+    # still gets its row: 0 == 1 makes the rules infeasible and the diagnosis names it
+    stranded = projects[
+        ~projects.index.isin(candidates)
+        & ~projects["status"].isin(CLOSED_STATUSES)
+        & ~projects.index.isin(options.force_out)
+        & (
+            projects["mandatory"].astype(bool)
+            | (projects["status"].eq("in_flight") & (not options.allow_stop_in_flight))
+            | projects.index.isin(options.force_in)
+        )
+    ]
+    required = candidates[must.to_numpy()].append(stranded.index)
     if len(required):
+        everyone = projects.loc[required]
         why = pd.Series(
             np.select(
-                [cand["mandatory"].astype(bool), in_flight],
+                [everyone["mandatory"].astype(bool), everyone["status"].eq("in_flight")],
                 ["mandatory", "in_flight"],
                 default="forced_in",
             ),
-            index=candidates,
+            index=required,
         )
         block = _per_project_block("forced", "==", opts, required)
-        rows = block.rows.assign(reason=why.reindex(required).to_numpy())
+        rows = block.rows.assign(reason=why.to_numpy())
         blocks.append(Block("forced", "==", rows, block.entries))
+    overridden = projects.index[
+        projects.index.isin(options.force_out)
+        & (projects["mandatory"].astype(bool) | projects["status"].eq("in_flight"))
+    ]
+    if len(overridden):
+        notes.append("forced out although mandatory or in flight: " + ", ".join(overridden))
 
     # budget per period (or carried forward) and the total budget
     cost = placed_entries(portfolio.cashflows, opts, "cost", n_periods, [])
@@ -397,10 +415,6 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
         )
         rhs = pd.Series(float(options.max_starts_per_period), index=periods)
         blocks.append(_grouped_block("starts", "<=", placed, ["period"], rhs))
-    if missing_forced:
-        notes.append(
-            "cannot force in (closed, forced out or no start fits): " + ", ".join(missing_forced)
-        )
     return Formulation(
         options=opts,
         columns=columns,

@@ -123,4 +123,11 @@ def greedy_plan(formulation: Formulation) -> np.ndarray | None:
                 placed.add(pid)
     if np.any(used > rhs + 1e-6 * np.maximum(1.0, np.abs(rhs))):
         return None
+    equal = (
+        np.concatenate([np.full(b.size, b.sense == "==") for b in formulation.blocks])
+        if formulation.blocks
+        else np.zeros(0, bool)
+    )
+    if np.any(np.abs(used - rhs)[equal] > 1e-6):
+        return None  # must-run work the heuristic could not place (e.g. no start at all)
     return x

@@ -281,9 +281,11 @@ def solve(
 def _bound(
     prob: pulp.LpProblem, engine: object, log: str, objective: float, relax: bool
 ) -> float | None:
+    if relax:
+        # an LP's objective bounds the MIP only when the LP was solved to optimality
+        return objective if prob.sol_status == pulp.LpSolutionOptimal else None
     if (
-        relax
-        or prob.sol_status == pulp.LpSolutionOptimal
+        prob.sol_status == pulp.LpSolutionOptimal
         and isinstance(engine, pulp.PULP_CBC_CMD)
         and "Upper bound" not in log
     ):

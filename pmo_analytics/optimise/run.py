@@ -18,7 +18,13 @@ import pandas as pd
 
 from ..portfolio import Portfolio
 from ..utilisation import project_load, utilisation
-from .diagnose import diagnose_infeasibility, exclusion_reasons, option_collisions, row_table
+from .diagnose import (
+    diagnose_infeasibility,
+    elastic_solve,
+    exclusion_reasons,
+    option_collisions,
+    row_table,
+)
 from .formulation import Formulation, build_formulation
 from .heuristic import greedy_plan
 from .options import OptimiseOptions
@@ -38,10 +44,18 @@ class InfeasiblePlanError(RuntimeError):
 
 def _check_inputs(portfolio: Portfolio, options: OptimiseOptions) -> None:
     projects = portfolio.projects
-    unknown = sorted(set(options.force_in) | set(options.force_out) - set(projects.index))
-    unknown = [p for p in unknown if p not in projects.index]
+    unknown = sorted((set(options.force_in) | set(options.force_out)) - set(projects.index))
     if unknown:
-        raise ValueError(f"unknown project ids in force_in/force_out: {', '.join(unknown)}")
+        raise ValueError(
+            f"unknown project ids in force_in/force_out: {', '.join(unknown)} "
+            f"(the portfolio has {', '.join(projects.index[:3])}, …)"
+        )
+    closed = projects.index[projects["status"].isin(["completed", "cancelled"])]
+    forced_closed = sorted(set(options.force_in) & set(closed))
+    if forced_closed:
+        raise ValueError(
+            f"cannot force in completed or cancelled projects: {', '.join(forced_closed)}"
+        )
     if options.value_basis != "npv":
         candidates = portfolio.candidates()
         missing = projects.loc[candidates, "strategic_value"].isna()
@@ -123,17 +137,39 @@ def solve_formulation(
     timings["solve"] = result.solve_seconds
     notes = list(formulation.notes)
     status, values, bound = result.status, result.values, result.bound
-    if values is None and start is not None and result.status == "not_solved":
+    if status == "infeasible" and start is not None:
+        # the heuristic's plan satisfies every row, so the rules can hold: CBC gave up in
+        # preprocessing (it can, when a time limit strikes there). Treat it as not solved.
+        status = "not_solved"
+        notes.append(f"the {options.solver} search ended without a plan; the rules do hold")
+    elastic = None
+    if status == "infeasible":
+        t = time.perf_counter()
+        elastic = elastic_solve(
+            formulation, solver=options.solver, time_limit=options.time_limit or 60.0
+        )
+        timings["diagnosis"] = time.perf_counter() - t
+        values_e, slacks, _ = elastic
+        if values_e is not None and not (slacks["amount"] > 1e-6).any():
+            # nothing had to be relaxed: the elastic solution is a plan of the original rules
+            status, values, start = "feasible", values_e[: len(formulation.columns)], None
+            bound = math.nan
+            notes.append("the first search ended without a plan; a second search found one")
+    if values is None and start is not None and status == "not_solved":
         # the solver found nothing within its limit: the heuristic's plan stands, honestly marked
         status, values = "feasible", start
         notes.append(
             f"the {options.solver} search found no plan within the limit; "
             "the construction heuristic's plan is returned"
         )
+        # the LP relaxation bounds the optimum; LPs solve fast, so give it room
         relaxed = solve(
-            formulation, solver=options.solver, relax=True, time_limit=options.time_limit
+            formulation,
+            solver=options.solver,
+            relax=True,
+            time_limit=max(30.0, options.time_limit or 30.0),
         )
-        bound = relaxed.objective if relaxed.values is not None else math.nan
+        bound = relaxed.bound if relaxed.bound is not None else math.nan
     elif values is not None and start is not None:
         greedy_value = float(formulation.columns["objective"].to_numpy() @ start)
         solver_value = float(formulation.columns["objective"].to_numpy() @ values)
@@ -156,11 +192,7 @@ def solve_formulation(
     )
     timings["analysis"] = time.perf_counter() - t
     if status == "infeasible":
-        t = time.perf_counter()
-        diagnosis = diagnose_infeasibility(
-            formulation, portfolio, solver=options.solver, time_limit=options.time_limit or 60.0
-        )
-        timings["diagnosis"] = time.perf_counter() - t
+        diagnosis = diagnose_infeasibility(formulation, portfolio, elastic=elastic)
         plan = dataclasses.replace(plan, diagnosis=diagnosis)
     return dataclasses.replace(plan, seconds=time.perf_counter() - started, timings=timings)
 
@@ -369,8 +401,8 @@ def shadow_prices(
     result = solve(
         formulation, solver=options.solver, relax=True, fix=fix, time_limit=options.time_limit
     )
-    if result.values is None or not result.duals:
-        return None
+    if result.status != "optimal" or not result.duals:
+        return None  # duals of an LP that was not solved to optimality mean nothing
     rows = row_table(formulation)
     parts = []
     for family in ("budget", "capacity"):
