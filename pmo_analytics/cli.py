@@ -127,6 +127,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def run(argv: Sequence[str] | None) -> int:
     """Run the command line; returns the exit code (used by :func:`main` and tests)."""
+    from .scenarios import ScenarioError
     from .validation import PortfolioValidationError
 
     try:
@@ -137,6 +138,9 @@ def run(argv: Sequence[str] | None) -> int:
         return EXIT_BAD_INPUT
     except PortfolioValidationError as err:
         print(str(err), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ScenarioError as err:
+        print(f"pmo-analytics: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError) as err:
         print(f"pmo-analytics: error: {err}", file=sys.stderr)
