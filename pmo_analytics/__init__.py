@@ -65,6 +65,20 @@ _EXPORTS: dict[str, str] = {
     "rag_status": "health",
     "needs_attention": "health",
     "continue_or_stop": "health",
+    # scenarios, frontiers and parallel runs
+    "Scenario": "scenarios",
+    "ScenarioError": "scenarios",
+    "ScenarioComparison": "scenarios",
+    "read_scenario": "scenarios",
+    "parse_scenario": "scenarios",
+    "apply_scenario": "scenarios",
+    "plan_scenario": "scenarios",
+    "run_scenarios": "scenarios",
+    "Frontier": "frontier",
+    "efficient_frontier": "frontier",
+    "risk_frontier": "frontier",
+    "run_parallel": "parallel",
+    "spawn_seeds": "parallel",
 }
 
 __all__ = sorted(_EXPORTS)
