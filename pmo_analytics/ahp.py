@@ -438,6 +438,7 @@ def ahp_weights(
     criteria: Iterable[str] | None = None,
     hierarchy: Mapping[str, str] | pd.DataFrame | None = None,
     stakeholder_weights: Mapping[str, float] | None = None,
+    detail: bool = True,
 ) -> AHPResult:
     """Criteria weights and consistency from pairwise judgements (Saaty's AHP).
 
@@ -466,6 +467,10 @@ def ahp_weights(
         none. Weights are global: a leaf's local weight times its parent's global weight.
     stakeholder_weights : mapping, optional
         Weight of each stakeholder in the group's geometric mean (default: equal).
+    detail : bool
+        False skips what only explains the weights — each stakeholder's own weights and the
+        ranked inconsistencies (``stakeholder_weights`` then holds the group only and
+        ``inconsistency`` is empty) — for speed when only the weights are needed.
 
     Returns
     -------
@@ -532,10 +537,11 @@ def ahp_weights(
         raise AHPInputError(problems)
 
     group = _aggregate(frame, shares)
+    options["detail"] = bool(detail)
     result = _solve_tree(group, tree, options, stakeholder=GROUP)
     rows = [result["table"]]
     incons = [result["inconsistency"]]
-    if len(stakeholders) > 1:
+    if len(stakeholders) > 1 and detail:
         for who in stakeholders:
             own = _solve_tree(frame[frame["stakeholder"] == who], tree, options, stakeholder=who)
             rows.append(own["table"])
@@ -674,7 +680,7 @@ def _solve_tree(
         solved = _solve(_oriented(inside, names), names, method, completion, source)
         solved_nodes[node] = solved
         local[node] = pd.Series(solved.weights, index=names)
-        table = _inconsistency(solved, source)
+        table = _inconsistency(solved, source) if options["detail"] else pd.DataFrame()
         if not table.empty:
             table.insert(0, "stakeholder", stakeholder)
             if len(tree) > 1:
@@ -755,7 +761,11 @@ def _node_result(solved: _Solved, options: dict, stakeholder: str) -> AHPResult:
     weights = pd.Series(
         solved.weights, index=pd.Index(solved.names, name="criterion"), name="weight"
     )
-    table = _inconsistency(solved, options["source"])
+    table = (
+        _inconsistency(solved, options["source"])
+        if options["detail"]
+        else pd.DataFrame(columns=_INCONSISTENCY_COLUMNS[1:])
+    )
     table.insert(0, "stakeholder", stakeholder)
     return AHPResult(
         weights=weights,

@@ -69,7 +69,8 @@ def criteria_weights(
     elif comparisons is not None and not comparisons.empty:
         from .ahp import ahp_weights
 
-        result = ahp_weights(comparisons, criteria=list(names), **ahp_options)  # type: ignore[arg-type]
+        options = {"detail": False, **ahp_options}
+        result = ahp_weights(comparisons, criteria=list(names), **options)  # type: ignore[arg-type]
         weights = result.weights.reindex(names, fill_value=0.0)
     else:
         weights = pd.Series(1.0, index=names, name="weight")

@@ -436,3 +436,19 @@ def test_invalid_options_and_missing_columns_are_errors():
 def test_comparison_matrix_is_reciprocal():
     matrix = comparison_matrix(judgements(DRINKS_MATRIX, DRINKS)).to_numpy()
     np.testing.assert_allclose(matrix * matrix.T, np.ones_like(matrix))
+
+
+def test_detail_false_gives_the_same_weights_without_the_explanations():
+    frame = pd.concat(
+        [
+            judgements(DRINKS_MATRIX, DRINKS, "A"),
+            judgements(DRINKS_MATRIX, DRINKS, "B").assign(ratio=lambda f: f["ratio"] ** 0.5),
+        ]
+    )
+    full = ahp_weights(frame)
+    quick = ahp_weights(frame, detail=False)
+    pd.testing.assert_series_equal(full.weights, quick.weights)
+    assert quick.consistency_ratio == pytest.approx(full.consistency_ratio)
+    assert set(quick.stakeholder_weights["stakeholder"]) == {GROUP}
+    assert quick.inconsistency.empty
+    assert set(full.stakeholder_weights["stakeholder"]) == {"A", "B", GROUP}

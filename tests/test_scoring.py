@@ -97,7 +97,7 @@ def test_contributions_stack_to_the_weighted_score():
 
 
 @given(st.lists(st.floats(0, 10), min_size=6, max_size=6), st.floats(0.1, 50))
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 def test_minmax_and_rank_ignore_the_scale_of_the_scores(values, factor):
     scores = pd.DataFrame({"project_id": list("ABCDEF"), "criterion": "fit", "score": values})
     criteria = pd.DataFrame({"criterion": ["fit"], "weight": [1.0]})
