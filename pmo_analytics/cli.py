@@ -44,13 +44,59 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("portfolio", help="folder of CSV files or .xlsx workbook")
     plan.add_argument("--out", required=True, help="output folder (created if missing)")
     plan.add_argument("--scenario", help="scenario file (.toml) applied to the portfolio")
-    plan.add_argument("--budget", type=_non_negative, help="total budget over the horizon [currency]")
+    plan.add_argument(
+        "--budget", type=_non_negative, help="total budget over the horizon [currency]"
+    )
     plan.add_argument("--solver", choices=["cbc", "highs"], help="MIP solver (default cbc)")
     plan.add_argument("--time-limit", type=_positive, help="seconds the solver may search")
-    plan.add_argument("--gap", type=_fraction, help="relative optimality gap at which to stop (0 = prove)")
-    plan.add_argument("--value-basis", choices=["value", "npv", "risk_adjusted"], help="what to maximise")
+    plan.add_argument(
+        "--gap", type=_fraction, help="relative optimality gap at which to stop (0 = prove)"
+    )
+    plan.add_argument(
+        "--value-basis", choices=["value", "npv", "risk_adjusted"], help="what to maximise"
+    )
     plan.add_argument("--threads", type=int, help="solver threads (default 1, reproducible)")
     plan.set_defaults(handler=_plan)
+
+    replan = sub.add_parser(
+        "replan",
+        help="roll last quarter's plan forward onto the new portfolio; say what changed and why",
+        description="Re-optimise against the previous plan's outputs and write the new plan "
+        "(summary.json, plan.csv, utilisation.csv) and changes.csv.",
+    )
+    replan.add_argument("portfolio", help="the new quarter's portfolio (folder or .xlsx)")
+    replan.add_argument(
+        "--previous",
+        required=True,
+        help="output folder of the previous plan (plan.csv, summary.json)",
+    )
+    replan.add_argument("--out", required=True, help="output folder (created if missing)")
+    replan.add_argument(
+        "--stop-in-flight",
+        action="store_true",
+        help="allow stopping in-flight projects (judged on value and cost still to come)",
+    )
+    replan.add_argument(
+        "--termination-cost",
+        type=_non_negative,
+        help="share of a stopped project's remaining cost charged for stopping (needs --stop-in-flight)",
+    )
+    replan.add_argument(
+        "--churn-penalty",
+        type=_non_negative,
+        help="value lost per project whose selection or start changes against the previous plan",
+    )
+    replan.add_argument("--as-of", help="status period of the in-flight figures (e.g. 2027Q1)")
+    replan.add_argument("--solver", choices=["cbc", "highs"], help="MIP solver (default cbc)")
+    replan.add_argument("--time-limit", type=_positive, help="seconds the solver may search")
+    replan.add_argument(
+        "--gap", type=_fraction, help="relative optimality gap at which to stop (0 = prove)"
+    )
+    replan.add_argument(
+        "--value-basis", choices=["value", "npv", "risk_adjusted"], help="what to maximise"
+    )
+    replan.add_argument("--threads", type=int, help="solver threads (default 1, reproducible)")
+    replan.set_defaults(handler=_replan)
     return parser
 
 
@@ -111,6 +157,56 @@ def _plan(args: argparse.Namespace) -> int:
     return EXIT_OK if plan.is_solution() else EXIT_ERROR
 
 
+def _replan(args: argparse.Namespace) -> int:
+    from .io import load_portfolio
+    from .optimise import OptimiseOptions
+    from .outputs import write_plan_outputs
+    from .replan import PreviousPlanError, read_previous_plan, replan
+    from .safety import write_csv_atomic
+
+    if args.termination_cost is not None and not args.stop_in_flight:
+        raise UsageError("--termination-cost applies only with --stop-in-flight")
+    previous = read_previous_plan(args.previous)  # PreviousPlanError: exit 2, every problem
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        portfolio = load_portfolio(args.portfolio)
+    changes = {
+        "solver": args.solver,
+        "time_limit": args.time_limit,
+        "gap": args.gap,
+        "value_basis": args.value_basis,
+        "threads": args.threads,
+    }
+    try:
+        options = OptimiseOptions().replace(**{k: v for k, v in changes.items() if v is not None})
+        result = replan(
+            portfolio,
+            previous,
+            options=options,
+            stop_in_flight=args.stop_in_flight,
+            termination_cost=args.termination_cost or 0.0,
+            churn_penalty=args.churn_penalty or 0.0,
+            as_of=args.as_of,
+        )
+    except PreviousPlanError:
+        raise
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    table = result.changes_table()
+    write_plan_outputs(
+        result.plan,
+        args.out,
+        extras={"changes.csv": lambda _plan, path: write_csv_atomic(path, table)},
+    )
+    print(result.plan.summary_text())
+    print()
+    print(result.summary_text())
+    print(f"\noutputs written to {args.out}")
+    if result.plan.status == "infeasible":
+        return EXIT_INFEASIBLE
+    return EXIT_OK if result.plan.is_solution() else EXIT_ERROR
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .io import load_portfolio
     from .summary import portfolio_summary_text
@@ -118,10 +214,14 @@ def _validate(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the notes are printed below, once
         portfolio = load_portfolio(args.portfolio)
+    print(f"{args.portfolio}: a valid portfolio\n")
     print(portfolio_summary_text(portfolio))
     if len(portfolio.warnings):
-        print(f"\n{len(portfolio.warnings)} note(s):")
-        print(portfolio.warnings.to_string(index=False, na_rep=""))
+        from .validation import format_problems
+
+        n = len(portfolio.warnings)
+        print(f"\n{n} note{'s' if n != 1 else ''} (accepted, but worth a look):")
+        print(format_problems(portfolio.warnings))
     return EXIT_OK
 
 
@@ -145,6 +245,9 @@ def run(argv: Sequence[str] | None) -> int:
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError) as err:
         print(f"pmo-analytics: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except SystemExit as done:  # --help and --version end here
+        code = done.code
+        return code if isinstance(code, int) else EXIT_OK if code is None else EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("pmo-analytics: interrupted", file=sys.stderr)
         return EXIT_ERROR
@@ -155,6 +258,9 @@ def run(argv: Sequence[str] | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``pmo-analytics`` console script."""
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show "→" still gets the text
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     sys.exit(run(argv))
 
 

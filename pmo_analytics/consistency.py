@@ -377,23 +377,20 @@ def coverage_warnings(
     grid = pd.PeriodIndex(horizon)
     capacity = tables["capacity"].dropna(subset=["role", "period"])
     if not capacity.empty:
-        have = pd.MultiIndex.from_frame(capacity[["role", "period"]]).unique()
-        roles = capacity["role"].unique()
-        full = pd.MultiIndex.from_product([roles, grid], names=["role", "period"])
-        missing = full.difference(have)
-        if len(missing):
-            gaps = pd.Series(
-                missing.get_level_values("period").astype("str"),
-                index=missing.get_level_values("role"),
+        inside = capacity[capacity["period"].isin(grid)].drop_duplicates(["role", "period"])
+        given = (
+            inside.groupby("role")["period"].size().reindex(capacity["role"].unique(), fill_value=0)
+        )
+        for role in given.index[given.to_numpy() < len(grid)]:  # roles with holes: few
+            have = set(inside.loc[inside["role"] == role, "period"])
+            listed = ", ".join(str(p) for p in grid if p not in have)
+            warnings.add(
+                raws["capacity"].source,
+                None,
+                "period",
+                listed,
+                f"no capacity given for role {role}; taken as 0 FTE",
             )
-            for role, listed in gaps.groupby(level=0).agg(", ".join).items():
-                warnings.add(
-                    raws["capacity"].source,
-                    None,
-                    "period",
-                    listed,
-                    f"no capacity given for role {role}; taken as 0 FTE",
-                )
     budget = tables["budget"].dropna(subset=["period"])
     if not budget.empty:
         missing_periods = grid.difference(pd.PeriodIndex(budget["period"]))

@@ -37,6 +37,7 @@ from .validation import (
     choose_frequency,
     determine_horizon,
     empty_raw_table,
+    format_problems,
     parse_table,
 )
 
@@ -108,12 +109,13 @@ def _raw_table(
         nonblank |= filled
     rows = np.arange(n, dtype=np.int64) + header_row + 1
     if not names:
-        return RawTable(name, source, pd.DataFrame(index=pd.RangeIndex(0)), rows[:0], decimal_comma)
+        frame = pd.DataFrame(index=pd.RangeIndex(0))
+        return RawTable(name, source, frame, rows[:0], decimal_comma, header_row=header_row)
     table = pa.table(arrays, names=names)
     if not nonblank.all():
         table = table.filter(pa.array(nonblank))
         rows = rows[nonblank]
-    return RawTable(name, source, table.to_pandas(), rows, decimal_comma)
+    return RawTable(name, source, table.to_pandas(), rows, decimal_comma, header_row=header_row)
 
 
 def _separator(header_line: str) -> str:
@@ -413,7 +415,7 @@ def load_portfolio(
     if len(warnings):
         _warnings.warn(
             f"{len(warnings)} note{'s' if len(warnings) != 1 else ''} on {label} "
-            "(see Portfolio.warnings):\n" + warnings.to_string(index=False, na_rep=""),
+            "(see Portfolio.warnings):\n" + format_problems(warnings),
             PortfolioWarning,
             stacklevel=2,
         )

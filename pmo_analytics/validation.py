@@ -10,6 +10,7 @@ problem with its file, row (as the user sees it, the header is row 1), column, v
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -41,8 +42,8 @@ class PortfolioValidationError(ValueError):
     ...                          "value": ["-5"], "rule": ["must not be negative"]})
     >>> print(PortfolioValidationError(problems, source="q3"))
     1 problem in q3:
-          file row column value                 rule
-    budget.csv   3 amount    -5 must not be negative
+    file        row  column  value  rule
+    budget.csv    3  amount  -5     must not be negative
     """
 
     def __init__(self, problems: pd.DataFrame, *, source: str = "portfolio") -> None:
@@ -57,13 +58,34 @@ class PortfolioValidationError(ValueError):
 
 
 def format_problems(problems: pd.DataFrame) -> str:
-    """A readable fixed-width table of problems (as printed by the command line)."""
-    shown = problems[PROBLEM_COLUMNS].copy()
-    shown["row"] = shown["row"].astype("Int64").astype("string").fillna("")
-    shown["value"] = shown["value"].astype("string").fillna("")
+    """A readable fixed-width table of problems (as printed by the command line).
+
+    Text columns are aligned left, row numbers right; values longer than 40 characters are
+    cut with an ellipsis.
+    """
+    shown = pd.DataFrame(
+        {
+            "file": problems["file"].astype("str").fillna(""),
+            "row": problems["row"].astype("Int64").astype("string").fillna("").astype("str"),
+            "column": problems["column"].astype("str").fillna(""),
+            "value": problems["value"].astype("str").fillna(""),
+            "rule": problems["rule"].astype("str").fillna(""),
+        }
+    )
     long = shown["value"].str.len() > 40
     shown["value"] = shown["value"].where(~long, shown["value"].str.slice(0, 39) + "…")
-    return shown.to_string(index=False, na_rep="")
+    parts = []
+    for column in PROBLEM_COLUMNS:
+        cells = pd.concat([pd.Series([column]), shown[column]], ignore_index=True)
+        if column == "rule":
+            parts.append(cells)
+            continue
+        width = int(cells.str.len().max())
+        parts.append(cells.str.rjust(width) if column == "row" else cells.str.ljust(width))
+    lines = parts[0]
+    for part in parts[1:]:
+        lines = lines + "  " + part
+    return "\n".join(lines.str.rstrip())
 
 
 @dataclass
@@ -82,6 +104,7 @@ class RawTable:
     rows: np.ndarray
     decimal_comma: bool = False
     readable: bool = True  # False for a required file that is missing or could not be read
+    header_row: int = 1
 
 
 class ProblemLog:
@@ -179,7 +202,7 @@ def encode_text(text: pd.Series) -> tuple[np.ndarray, list[str]]:
     """
     import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(arrow_text(text.astype("str").fillna("")))
+    encoded = pc.dictionary_encode(pc.fill_null(arrow_text(text), ""))
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     return codes, encoded.dictionary.to_pylist()
 
@@ -413,15 +436,19 @@ def parse_table(
     spec = TABLES[table.name]
     for column in spec.required_columns:
         if column not in table.frame.columns:
-            log.add(table.source, 1, column, "", "required column missing")
+            log.add(table.source, table.header_row, column, "", "required column missing")
     extras = [c for c in table.frame.columns if c not in spec.columns]
     for column in extras:
-        warnings.add(table.source, 1, column, column, "unknown column (kept, not used)")
+        warnings.add(
+            table.source, table.header_row, column, column, "unknown column (kept, not used)"
+        )
     index = pd.RangeIndex(len(table.frame))
+    if not len(index):  # an absent optional file, or a header without rows
+        empty = {c: _absent_column(col, 0, freq) for c, col in spec.columns.items()}
+        empty.update({c: pd.Series(dtype="str") for c in extras})
+        return pd.DataFrame(empty, index=index)
     frame = table.frame.set_axis(index, axis=0)
-    table = RawTable(
-        table.name, table.source, frame, table.rows, table.decimal_comma, table.readable
-    )
+    table = dataclasses.replace(table, frame=frame)
     typed: dict[str, pd.Series] = {}
     for column, col in spec.columns.items():
         if column in frame.columns:
@@ -492,6 +519,8 @@ def determine_horizon(
     sources = [raws[n].source for n in ("budget", "capacity") if len(raws[n].rows)]
     found = pd.concat([tables["capacity"]["period"], tables["budget"]["period"]]).dropna()
     if found.empty or freq is None:
+        if not raws["capacity"].readable:  # its problem is reported already
+            return ()
         log.add(
             raws["capacity"].source,
             None,
