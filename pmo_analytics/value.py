@@ -73,9 +73,9 @@ def objective_values(portfolio, *, basis: str = "value", discount_rate: float = 
     if basis not in VALUE_BASES:
         raise ValueError(f"value basis {basis!r} is not valid; use one of {', '.join(VALUE_BASES)}")
     if basis == "npv":
-        from .financials import project_financials
+        from .financials import project_npv
 
-        return project_financials(portfolio, discount_rate=discount_rate)["npv"].rename("value")
+        return project_npv(portfolio, discount_rate=discount_rate).rename("value")
     projects = portfolio.projects
     candidates = portfolio.candidates()
     lacking = candidates[projects.loc[candidates, "strategic_value"].isna().to_numpy()]
