@@ -55,6 +55,11 @@ _EXPORTS: dict[str, str] = {
     "Plan": "optimise",
     "check_plan": "optimise",
     "InfeasiblePlanError": "optimise",
+    # the ranked-list baseline and comparing plans
+    "ranked_selection": "baseline",
+    "ranked_list": "baseline",
+    "value_left_on_the_table": "baseline",
+    "plan_differences": "baseline",
     # capacity and health
     "earned_value": "earned_value",
     "earned_value_history": "earned_value",

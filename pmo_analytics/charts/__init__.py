@@ -26,6 +26,9 @@ _EXPORTS: dict[str, str] = {
     "strategic_alignment_chart": "scoring",
     "tipping_point_chart": "sensitivity",
     "rank_distribution_chart": "sensitivity",
+    "roadmap_chart": "plan",
+    "spend_vs_budget_chart": "plan",
+    "capacity_heatmap": "plan",
 }
 
 __all__ = sorted(_EXPORTS)
