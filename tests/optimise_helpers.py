@@ -17,16 +17,24 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
-from pmo_analytics import OptimiseOptions, check_plan, make_portfolio
-from pmo_analytics.optimise import BalanceRule
-from pmo_analytics.schema import CLOSED_STATUSES
+# the repository root, for ``benchmarks.mknap`` also under a bare ``pytest`` (which puts only
+# tests/ on the path); isort places this module's import before the first-party ones
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from pmo_analytics import OptimiseOptions, check_plan, make_portfolio  # noqa: E402
+from pmo_analytics.optimise import BalanceRule  # noqa: E402
+from pmo_analytics.schema import CLOSED_STATUSES  # noqa: E402
 
 #: Reasons plan.csv may give for an unselected project (contract + documented extensions).
 UNSELECTED_REASONS = (
@@ -127,6 +135,47 @@ def with_starts(plan, starts: Mapping[str, pd.Period | None]):
 def violations_with(plan, starts: Mapping[str, pd.Period | None]) -> pd.DataFrame:
     """``check_plan`` of the plan with another schedule (see :func:`with_starts`)."""
     return check_plan(with_starts(plan, starts))
+
+
+def assert_utilisation_matches(plan) -> None:
+    """The plan's utilisation table equals spend and demand placed here, period by period.
+
+    Placement is recomputed from the portfolio's tables (cost and demand at offset k fall in
+    start + k; only horizon periods count), independently of the library's ``project_load``.
+    """
+    portfolio = plan.portfolio
+    horizon = pd.PeriodIndex(portfolio.horizon)
+    origin = horizon[0].ordinal
+    rows = []
+    for pid, start in plan.starts.items():
+        pos = start.ordinal - origin
+        flows = portfolio.cashflows[portfolio.cashflows["project_id"] == pid]
+        if not portfolio.has_budget:  # utilisation has budget rows only where a budget is given
+            flows = flows.iloc[0:0]
+        for offset, cost in zip(flows["offset"], flows["cost"], strict=True):
+            if 0 <= pos + offset < len(horizon):
+                rows.append(("budget", horizon[pos + offset], float(cost)))
+        needs = portfolio.demand[portfolio.demand["project_id"] == pid]
+        for role, offset, fte in zip(needs["role"], needs["offset"], needs["fte"], strict=True):
+            if 0 <= pos + offset < len(horizon):
+                rows.append((role, horizon[pos + offset], float(fte)))
+    used = (
+        pd.DataFrame(rows, columns=["resource", "period", "used"])
+        .groupby(["resource", "period"])["used"]
+        .sum()
+    )
+    table = plan.utilisation.set_index(["resource", "period"])
+    expected = used.reindex(table.index, fill_value=0.0)
+    assert (table["used"] - expected).abs().max() <= 1e-6, pd.concat(
+        [table["used"], expected], axis=1
+    ).to_string()
+    assert set(used.index) <= set(table.index), "load placed in a period or role the table lacks"
+    capacity = portfolio.capacity_by_role_period()
+    for (role, period), fte in capacity.items():
+        assert table.loc[(role, period), "available"] == fte
+    if portfolio.has_budget:
+        for period, amount in portfolio.budget_by_period().items():
+            assert table.loc[("budget", period), "available"] == amount
 
 
 # --------------------------------------------------------------------------- values
@@ -540,9 +589,10 @@ def random_portfolio(
 
     def build(width: np.ndarray):
         latest = earliest + width - 1
-        period = lambda pos: pd.PeriodIndex.from_ordinals(
-            pos.astype(np.int64) + first.ordinal, freq=freq
-        )  # noqa: E731
+
+        def period(pos: np.ndarray) -> pd.PeriodIndex:
+            return pd.PeriodIndex.from_ordinals(pos.astype(np.int64) + first.ordinal, freq=freq)
+
         projects = pd.DataFrame(
             {
                 "name": [f"Project {p}" for p in ids],
@@ -668,12 +718,16 @@ def run_options(
         changes["balance"] = tuple(rules)
     if on("max_starts", st.booleans()):
         changes["max_starts_per_period"] = draw(st.integers(0 if require is None else 1, 2))
-    free = optional_candidates(portfolio)
+    # mostly projects that may start, now and then any open one (must-run work, no start)
+    projects = portfolio.projects
+    open_ = list(projects.index[~projects["status"].isin(CLOSED_STATUSES)])
+    free = optional_candidates(portfolio) if draw(st.integers(0, 3)) else open_
     if free and on("force_in", st.booleans()):
         changes["force_in"] = tuple(
             draw(st.lists(st.sampled_from(free), min_size=1, max_size=2, unique=True))
         )
-    rest = [p for p in free if p not in changes.get("force_in", ())]
+    # force_out may hit anything, mandatory and in-flight work included (force_out wins)
+    rest = [p for p in projects.index if p not in changes.get("force_in", ())]
     if rest and on("force_out", st.booleans()):
         changes["force_out"] = tuple(
             draw(st.lists(st.sampled_from(rest), min_size=1, max_size=2, unique=True))

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from optimise_helpers import (
+    assert_utilisation_matches,
     assert_valid,
     brute_force,
     random_portfolio,
@@ -71,6 +72,7 @@ def check_against_brute_force(portfolio, options: OptimiseOptions):
             f"optimiser {plan.objective} vs brute force {expected.objective} ({expected.starts})"
         )
         assert_valid(plan)
+        assert_utilisation_matches(plan)
         # the enumeration's optimum passes the independent checker too: the two agree on the rules
         found = violations_with(plan, expected.starts)
         assert found.empty, "brute-force optimum rejected by check_plan:\n" + found.to_string()
@@ -82,7 +84,7 @@ def check_against_brute_force(portfolio, options: OptimiseOptions):
 @given(data=st.data())
 @settings(max_examples=30, **SETTINGS)
 def test_objective_equals_brute_force_with_random_options(data):
-    portfolio = data.draw(small_portfolios(), label="portfolio")
+    portfolio = data.draw(small_portfolios(max_projects=12), label="portfolio")
     options = data.draw(run_options(portfolio), label="options")
     check_against_brute_force(portfolio, options)
 
@@ -147,9 +149,10 @@ def test_more_budget_never_lowers_the_optimum(portfolio, factor):
         budget = portfolio.budget
         richer_portfolio = portfolio.replace(budget=budget.assign(amount=budget["amount"] * factor))
     richer = optimise(richer_portfolio, options.replace(budget=options.budget * factor))
+    assert_valid(base)
+    assert_valid(richer)
     if base.is_solution():
-        assert_valid(base)
-        assert_valid(richer)
+        assert richer.is_solution()
         assert richer.objective >= base.objective - 1e-6 * max(1.0, abs(base.objective))
     if factor == 1.0:
         assert richer.status == base.status
@@ -160,10 +163,10 @@ def test_more_budget_never_lowers_the_optimum(portfolio, factor):
 def test_cbc_and_highs_agree_on_the_optimum(portfolio):
     cbc = optimise(portfolio, shadow_prices=False)
     highs = optimise(portfolio, solver="highs", shadow_prices=False)
+    assert_valid(cbc)
+    assert_valid(highs)
     assert cbc.status == highs.status
     if cbc.is_solution():
-        assert_valid(cbc)
-        assert_valid(highs)
         assert highs.objective == pytest.approx(cbc.objective, rel=1e-6, abs=1e-6)
         assert cbc.status == "optimal"
 

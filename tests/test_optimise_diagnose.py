@@ -97,9 +97,10 @@ def assert_reasons_plausible(plan) -> None:
 def test_reasons_are_plausible_on_random_portfolios(data):
     portfolio = data.draw(small_portfolios(max_projects=9), label="portfolio")
     options = data.draw(run_options(portfolio), label="options")
-    plan = optimise(portfolio, options)
+    # cumulative budgets are left out while their reasons are wrong (the strict xfail test below)
+    plan = optimise(portfolio, options.replace(cumulative_budget=False))
+    assert_valid(plan)
     if plan.is_solution():
-        assert_valid(plan)
         assert_reasons_plausible(plan)
 
 
@@ -162,9 +163,36 @@ def test_reasons_on_the_hand_made_cases():
     assert_reasons_plausible(plan)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: with cumulative_budget the exclusion reasons read each period's budget alone "
+    "(carry-forward fixed at the solver's values): C is said to be out for 'budget' although 7,000 "
+    "carried forward is free and only Dev capacity blocks it",
+)
+def test_cumulative_budget_reasons_count_the_money_carried_forward():
+    portfolio = toy_portfolio(
+        [
+            dict(project_id="A", value=5, earliest_start="2027Q1", latest_start="2027Q1"),
+            dict(project_id="C", value=1, earliest_start="2027Q3", latest_start="2027Q3"),
+        ],
+        demand=[("C", "Dev", 0, 2)],
+        cashflows=[("A", 0, 5000), ("C", 0, 3000)],
+        capacity={"Dev": 1},
+        budget=[10_000, 1000, 1000],
+        n_periods=3,
+    )
+    plan = optimise(portfolio, cumulative_budget=True, shadow_prices=False)
+    assert_valid(plan)
+    assert list(plan.selected) == ["A"]
+    assert_reasons_plausible(plan)
+    assert plan.schedule.at["C", "reason"] == "capacity:Dev"
+    assert "of the budget remain" not in plan.explain("C", what_if=False)
+
+
 # --------------------------------------------------------------------------- diagnosis
 def _diagnosed(portfolio, **options):
     plan = optimise(portfolio, shadow_prices=False, **options)
+    assert_valid(plan)
     assert plan.status == "infeasible"
     assert len(plan.diagnosis) > 0
     relaxed = brute_force(portfolio, plan.options, relax=relaxation_of(plan))
@@ -279,6 +307,8 @@ def test_plan_table_of_an_infeasible_run_selects_nothing():
         capacity={"Dev": 2},
     )
     plan = optimise(portfolio, shadow_prices=False)
+    assert_valid(plan)
+    assert plan.status == "infeasible"
     table = plan.plan_table()
     assert not table["selected"].any()
     assert table["start"].eq("").all()

@@ -14,7 +14,14 @@ import sys
 
 import pandas as pd
 import pytest
-from optimise_helpers import assert_valid, brute_force, toy_portfolio, violations_with, with_starts
+from optimise_helpers import (
+    assert_valid,
+    brute_force,
+    relaxation_of,
+    toy_portfolio,
+    violations_with,
+    with_starts,
+)
 
 from pmo_analytics.optimise import BalanceRule, OptimiseOptions, check_plan, optimise
 from pmo_analytics.utilisation import utilisation
@@ -298,7 +305,9 @@ def test_risk_adjusted_value_basis():
         capacity={"Dev": 1},
         n_periods=1,
     )
-    assert list(optimise(portfolio, shadow_prices=False).selected) == ["BOLD"]
+    plain = optimise(portfolio, shadow_prices=False)
+    assert_valid(plain)
+    assert list(plain.selected) == ["BOLD"]
     plan = optimise(portfolio, value_basis="risk_adjusted", shadow_prices=False)
     assert_valid(plan)
     assert list(plan.selected) == ["SAFE"]
@@ -332,60 +341,52 @@ def test_options_validation_says_what_is_valid(shop):
         OptimiseOptions(force_in=("A",), force_out=("A",))
 
 
-# --------------------------------------------------------------------------- known bugs
-def _consistent(plan) -> bool:
-    """The optimiser and the checker agree: an infeasible run, or a plan the checker accepts."""
-    return not plan.is_solution() or check_plan(plan).empty
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a mandatory project whose window cannot finish inside the horizon is silently dropped "
-    "(reason 'window', status optimal) although it must run; check_plan reports must_run",
-)
-def test_mandatory_project_that_cannot_fit_makes_the_rules_infeasible():
-    portfolio = toy_portfolio(
+# --------------------------------------------------------------------------- must-run edge cases
+# Regressions of bugs these tests found (fixed in 928d0fd): the optimiser and the checker used to
+# disagree on must-run work that cannot start and on forced-out must-run work.
+def _stranded_portfolio():
+    return toy_portfolio(
         [
             dict(project_id="A", value=1),
+            # two quarters long but may only start in the last quarter of a two-quarter horizon
             dict(
-                project_id="C",
-                value=1,
-                mandatory=True,
-                duration=2,
-                earliest_start="2027Q2",
-                latest_start="2027Q2",
+                project_id="C", value=1, duration=2, earliest_start="2027Q2", latest_start="2027Q2"
             ),
         ],
         n_periods=2,
     )
-    plan = optimise(portfolio, shadow_prices=False)
-    assert _consistent(plan), (plan.status, check_plan(plan).to_string())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: force_in of a project without any start (window, closed) only adds a note; the plan "
-    "is 'optimal' without it and check_plan reports must_run",
-)
-def test_forcing_in_a_project_that_cannot_start_is_not_a_silent_success():
-    portfolio = toy_portfolio(
-        [
-            dict(project_id="A", value=1),
-            dict(project_id="W", value=1, duration=2, earliest_start="2027Q2"),
-        ],
-        n_periods=2,
-    )
-    plan = optimise(portfolio, force_in=("W",), shadow_prices=False)
-    assert _consistent(plan), (plan.status, plan.notes, check_plan(plan).to_string())
+def _assert_diagnosed_forced(plan, pid: str) -> None:
+    assert_valid(plan)
+    assert plan.status == "infeasible"
+    assert plan.diagnosis["family"].tolist() == ["forced"]
+    assert plan.diagnosis["project_id"].tolist() == [pid]
+    assert pid in plan.diagnosis["message"].iloc[0]
+    assert not brute_force(plan.portfolio, plan.options).feasible
+    assert brute_force(plan.portfolio, plan.options, relax=relaxation_of(plan)).feasible
+
+
+def test_mandatory_project_that_cannot_fit_makes_the_rules_infeasible():
+    portfolio = _stranded_portfolio()
+    projects = portfolio.projects.copy()
+    projects.loc["C", "mandatory"] = True
+    plan = optimise(portfolio.replace(projects=projects), shadow_prices=False)
+    _assert_diagnosed_forced(plan, "C")
+
+
+def test_forcing_in_a_project_that_cannot_start_makes_the_rules_infeasible():
+    plan = optimise(_stranded_portfolio(), force_in=("C",), shadow_prices=False)
+    _assert_diagnosed_forced(plan, "C")
+
+
+def test_forcing_in_a_closed_project_is_an_error(shop):
+    with pytest.raises(ValueError, match="cannot force in completed or cancelled projects: X, Y"):
+        optimise(shop, force_in=("X", "Y"))
 
 
 @pytest.mark.parametrize("who", ["mandatory", "in_flight"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: force_out of a mandatory or in-flight project: the optimiser drops it (optimal) but "
-    "check_plan still requires it (must_run) — the two disagree on which rule wins",
-)
-def test_forcing_out_must_run_work_is_handled_consistently(who):
+def test_force_out_wins_over_must_run_work(who):
     row = (
         dict(project_id="M", value=1, mandatory=True)
         if who == "mandatory"
@@ -393,7 +394,11 @@ def test_forcing_out_must_run_work_is_handled_consistently(who):
     )
     portfolio = toy_portfolio([dict(project_id="A", value=1), row], n_periods=2)
     plan = optimise(portfolio, force_out=("M",), shadow_prices=False)
-    assert _consistent(plan), (plan.status, check_plan(plan).to_string())
+    assert_valid(plan)  # the checker agrees that force_out wins
+    assert plan.status == "optimal" and list(plan.selected) == ["A"]
+    assert plan.schedule.at["M", "reason"] == "forced_out"
+    assert any("forced out although mandatory or in flight: M" in note for note in plan.notes)
+    assert plan.objective == brute_force(portfolio, plan.options).objective
 
 
 def test_public_optimise_is_the_function_whatever_was_imported_first():
