@@ -80,6 +80,8 @@ DEMAND_OVER_CAPACITY = {
     "Tester": 1.9,
 }
 COST_OVER_BUDGET = 2.0
+#: multiplies each project's quarterly benefit rate (the `benefit` column below)
+BENEFIT_SCALE = 1.6
 
 # --------------------------------------------------------------------------- the projects
 # team: average FTE over delivery; nonlabour: licences, hardware, services as a share of labour
@@ -289,6 +291,7 @@ def build_cashflows(
         .groupby(["project_id", "offset"])["cost"]
         .sum()
     )
+    later_years = np.random.default_rng([SEED, 1])
     parts = []
     for pid, p in projects.iterrows():
         duration = int(p["duration"])
@@ -298,9 +301,13 @@ def build_cashflows(
         nonlabour = labour_cost.sum() * p["nonlabour"] * weight / weight.sum()
         cost = np.round((labour_cost + nonlabour) * rng.uniform(0.95, 1.05, duration), -3)
         total = cost.sum()
-        # benefits: quarterly run rate after go-live, ramping up over a year, for two years
-        ramp = np.array([0.35, 0.6, 0.8, 1.0, 1.0, 1.0, 1.0, 1.0])
-        benefit = np.round(total * p["benefit"] * ramp * rng.uniform(0.9, 1.1, ramp.size), -3)
+        # benefits: quarterly run rate after go-live, ramping up over a year, for five years
+        # (a typical benefit life for business applications). The first two years' noise comes
+        # from the main stream, the later years' from a stream of their own, so that extending
+        # the benefit life left every other figure of the sample as it was.
+        ramp = np.concatenate([[0.35, 0.6, 0.8], np.ones(17)])
+        noise = np.concatenate([rng.uniform(0.9, 1.1, 8), later_years.uniform(0.9, 1.1, 12)])
+        benefit = np.round(total * p["benefit"] * BENEFIT_SCALE * ramp * noise, -3)
         if p["benefit"] == 0:
             benefit = np.zeros(0)
         offsets = np.arange(duration + benefit.size)
