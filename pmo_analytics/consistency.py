@@ -55,6 +55,50 @@ def _unknown(
     log.add_rows(raw, bad, column, values, rules)
 
 
+# --------------------------------------------------------------------------- AHP judgements
+def check_judgements(
+    raws: dict[str, RawTable], tables: dict[str, pd.DataFrame], log: ProblemLog
+) -> None:
+    """Judgements that cannot give criteria weights, when the weights must come from them.
+
+    criteria.csv without weights (blank or all 0) takes its weights from comparisons.csv by
+    AHP; then the judgements must link every criterion and one stakeholder must not judge a
+    pair twice with contradictory values. Judgements already reported (bad ratio, unknown or
+    repeated criterion) are left out here.
+    """
+    criteria, comparisons = tables["criteria"], tables["comparisons"]
+    if comparisons.empty or criteria.empty or not raws["criteria"].readable:
+        return
+    weight = criteria["weight"]
+    if weight.notna().any() and weight.fillna(0.0).sum() > 0:
+        return
+    names = criteria["criterion"].dropna().drop_duplicates()
+    a, b, ratio = comparisons["a"], comparisons["b"], comparisons["ratio"]
+    usable = (
+        text_isin(a, pd.Index(names))
+        & text_isin(b, pd.Index(names))
+        & (a != b).to_numpy()
+        & ratio.between(1 / 9, 9.0).to_numpy()
+    )
+    from .ahp import AHPInputError
+    from .scoring import criteria_weights
+
+    try:
+        criteria_weights(
+            criteria.loc[names.index].reset_index(drop=True),
+            comparisons[usable].reset_index(drop=True),
+        )
+    except AHPInputError as err:
+        for text in err.problems:
+            log.add(
+                raws["comparisons"].source,
+                None,
+                "",
+                "",
+                f"{text} (criteria.csv gives no weights, so they come from these judgements)",
+            )
+
+
 # --------------------------------------------------------------------------- dependencies
 def _strong_components(src: np.ndarray, dst: np.ndarray, n: int) -> list[np.ndarray]:
     """Node sets (size > 1) of the strongly connected components of a directed graph.
@@ -360,6 +404,7 @@ def check_cross_file(
             raws["comparisons"], same, "b", comparisons["b"], "a criterion compared with itself"
         )
 
+    check_judgements(raws, tables, log)
     check_dependencies(raws, tables, log)
     check_projects(raws, tables, horizon, log, warnings)
     coverage_warnings(raws, tables, horizon, warnings)

@@ -409,9 +409,16 @@ def load_portfolio(
             tables[name] = tables[name][inside.to_numpy()].reset_index(drop=True)
     warnings = warn.frame()
     projects = tables.pop("projects").set_index("project_id")
-    portfolio = make_portfolio(
-        {"projects": projects, **tables}, horizon=found_horizon, warnings=warnings
-    )
+    from .ahp import AHPInputError
+
+    try:
+        portfolio = make_portfolio(
+            {"projects": projects, **tables}, horizon=found_horizon, warnings=warnings
+        )
+    except AHPInputError as err:  # a safety net: check_judgements reports these first
+        for text in err.problems:
+            log.add(raws["comparisons"].source, None, "", "", text)
+        raise PortfolioValidationError(log.frame(), source=label) from None
     if len(warnings):
         _warnings.warn(
             f"{len(warnings)} note{'s' if len(warnings) != 1 else ''} on {label} "

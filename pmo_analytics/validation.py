@@ -460,6 +460,8 @@ def parse_table(
     out = pd.DataFrame(typed, index=index)
     _check_ranges(table, out, spec, log)
     _check_duplicates(table, out, spec, log)
+    if table.name == "comparisons":  # 0.11 is how 1/9 is written with two decimals
+        out["ratio"] = out["ratio"].mask(out["ratio"].between(0.11, 1 / 9), 1 / 9)
     return out
 
 

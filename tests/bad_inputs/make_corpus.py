@@ -447,6 +447,46 @@ CASES: dict[str, tuple[str, list, list[dict], list[dict]]] = {
         [problem("comparisons.csv", 2, "ratio", "ratio must lie in [1/9, 9]", "12")],
         [],
     ),
+    "judgements_do_not_link_criteria": (
+        "criteria.csv gives no weights and no judgement links customer_impact to the others",
+        [
+            replace(
+                "criteria.csv",
+                "strategic_fit,0.6,benefit\ndelivery_risk,0.4,cost\n",
+                "strategic_fit,,benefit\ndelivery_risk,,cost\ncustomer_impact,,benefit\n",
+            ),
+            replace("comparisons.csv", "CFO,strategic_fit,delivery_risk,1/2\n", ""),
+        ],
+        [
+            problem(
+                "comparisons.csv",
+                None,
+                "",
+                "the judgements do not connect all criteria",
+            ),
+        ],
+        [],
+    ),
+    "contradictory_judgements": (
+        "criteria.csv gives no weights and the CIO judges one pair twice, both ways at 3",
+        [
+            replace(
+                "criteria.csv",
+                "strategic_fit,0.6,benefit\ndelivery_risk,0.4,cost\n",
+                "strategic_fit,,benefit\ndelivery_risk,,cost\n",
+            ),
+            append("comparisons.csv", "CIO,delivery_risk,strategic_fit,3"),
+        ],
+        [
+            problem(
+                "comparisons.csv",
+                None,
+                "",
+                "stakeholder 'CIO' judge delivery_risk vs strategic_fit more than once with contradictory values",
+            )
+        ],
+        [],
+    ),
     "not_utf8": (
         "projects.csv saved as Latin-1",
         [latin1("projects.csv", "CRM refresh", "CRM refresh Café")],
