@@ -78,7 +78,12 @@ def option_collisions(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame({"row": sub.row, "col": out_cols[sub.col], "need": sub.data})
     frame = frame.join(rows[["family", "sense", "rhs", "resource", "period"]], on="row")
     frame = frame[frame["sense"] == "<="]
-    frame["remaining"] = frame["rhs"].to_numpy() - used[frame["row"].to_numpy()]
+    remaining = rows["rhs"].to_numpy() - used
+    room = _carried_budget_room(formulation, x)
+    if room is not None:  # cumulative budget: money unspent earlier is still there
+        budget_rows = np.flatnonzero(rows["family"].to_numpy() == "budget")
+        remaining[budget_rows] = room
+    frame["remaining"] = remaining[frame["row"].to_numpy()]
     excess = frame["need"] - frame["remaining"]
     frame = frame[excess > _TOL * np.maximum(1.0, frame["rhs"].abs())].copy()
     frame["overrun"] = (frame["need"] - frame["remaining"]) / np.maximum(frame["rhs"].abs(), 1e-9)
@@ -89,6 +94,27 @@ def option_collisions(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
         opts.set_index("col").loc[frame["col"].to_numpy(), "project_id"].to_numpy()
     )
     return frame.reset_index(drop=True)
+
+
+def _carried_budget_room(formulation: Formulation, x: np.ndarray) -> np.ndarray | None:
+    """With a cumulative budget, the money an option may still add in each period.
+
+    Adding cost in period t raises every later running total, so the room in t is the least
+    cumulative slack from t on: min over s >= t of (budget to s − spend to s). None when the
+    budget is per period.
+    """
+    block = formulation.block("budget")
+    n_x = len(formulation.options)
+    if block is None or not (block.entries["col"] >= n_x).any():
+        return None
+    options_only = block.entries[block.entries["col"] < n_x]
+    spend = np.bincount(
+        options_only["row"].to_numpy(),
+        weights=options_only["coef"].to_numpy() * x[options_only["col"].to_numpy()],
+        minlength=block.size,
+    )
+    slack = np.cumsum(block.rows["rhs"].to_numpy(dtype=float) - spend)
+    return np.minimum.accumulate(slack[::-1])[::-1]
 
 
 def exclusion_reasons(
