@@ -70,6 +70,18 @@ _EXPORTS: dict[str, str] = {
     "rag_status": "health",
     "needs_attention": "health",
     "continue_or_stop": "health",
+    # robustness under uncertainty and quarterly replanning
+    "uncertainty_ranges": "uncertainty",
+    "UncertaintyRanges": "uncertainty",
+    "monte_carlo": "uncertainty",
+    "RobustnessResult": "uncertainty",
+    "contingency_portfolio": "uncertainty",
+    "plan_with_contingency": "uncertainty",
+    "replan": "replan",
+    "Replan": "replan",
+    "read_previous_plan": "replan",
+    "PreviousPlan": "replan",
+    "PreviousPlanError": "replan",
     # scenarios, frontiers and parallel runs
     "Scenario": "scenarios",
     "ScenarioError": "scenarios",
@@ -98,6 +110,7 @@ _SUBPACKAGES = ("charts",)
 # stay behind the functions that use them).
 from .earned_value import earned_value  # noqa: E402, F401 (re-exported)
 from .optimise import optimise  # noqa: E402, F401 (re-exported)
+from .replan import replan  # noqa: E402, F401 (re-exported)
 from .utilisation import utilisation  # noqa: E402, F401 (re-exported)
 
 

@@ -160,9 +160,7 @@ def _plan(args: argparse.Namespace) -> int:
 def _replan(args: argparse.Namespace) -> int:
     from .io import load_portfolio
     from .optimise import OptimiseOptions
-    from .outputs import write_plan_outputs
-    from .replan import PreviousPlanError, read_previous_plan, replan
-    from .safety import write_csv_atomic
+    from .replan import PreviousPlanError, read_previous_plan, replan, write_replan_outputs
 
     if args.termination_cost is not None and not args.stop_in_flight:
         raise UsageError("--termination-cost applies only with --stop-in-flight")
@@ -192,12 +190,7 @@ def _replan(args: argparse.Namespace) -> int:
         raise
     except ValueError as err:
         raise UsageError(str(err)) from None
-    table = result.changes_table()
-    write_plan_outputs(
-        result.plan,
-        args.out,
-        extras={"changes.csv": lambda _plan, path: write_csv_atomic(path, table)},
-    )
+    write_replan_outputs(result, args.out)
     print(result.plan.summary_text())
     print()
     print(result.summary_text())

@@ -1,0 +1,215 @@
+"""Robustness charts: core index, distribution of portfolio value, chance of overrun.
+
+Each takes a :class:`pmo_analytics.uncertainty.RobustnessResult` (or the frame inside it) and
+returns an altair chart in the project theme; none saves or shows itself.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, SEQUENTIAL_SCHEME, WIDTH
+
+#: Colours of the core-index classes.
+CORE_COLOURS: dict[str, str] = {"always": PALETTE[2], "sometimes": PALETTE[1], "never": "#9e9e9e"}
+
+
+def _frame(source: object, attribute: str, needed: tuple[str, ...]) -> pd.DataFrame:
+    frame = getattr(source, attribute, source)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"give a RobustnessResult or its {attribute} frame")
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"the {attribute} frame lacks {', '.join(missing)}; it needs {', '.join(needed)}"
+        )
+    return frame
+
+
+def core_index_chart(
+    result: object, *, top: int | None = 40, title: str | None = None
+) -> alt.LayerChart:
+    """Each project's core index: the share of samples whose best plan selects it.
+
+    Parameters
+    ----------
+    result : RobustnessResult or DataFrame
+        :func:`pmo_analytics.monte_carlo`'s result or its ``core_index`` frame (index
+        project_id; name, frequency, core, in_plan).
+    top : int, optional
+        Show the ``top`` projects with the highest core index, after leaving out those never
+        selected in any sample (None: every project).
+    title : str, optional
+
+    Returns
+    -------
+    alt.LayerChart
+        One bar per project (highest first), x = share of samples [0, 1], colour = always /
+        sometimes / never; bars of projects in the chosen plan are solid, others faded;
+        dashed rules at the thresholds when a RobustnessResult is given.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ci = pd.DataFrame({"name": ["A", "B"], "frequency": [1.0, 0.4], "core": ["always", "sometimes"],
+    ...                    "in_plan": [True, False]}, index=pd.Index(["P1", "P2"], name="project_id"))
+    >>> len(core_index_chart(ci).to_dict()["layer"])
+    1
+    """
+    frame = _frame(result, "core_index", ("name", "frequency", "core", "in_plan"))
+    data = frame.rename_axis("project_id").reset_index()
+    data = data[["project_id", "name", "frequency", "core", "in_plan"]]  # periods do not serialise
+    data = data[data["frequency"].fillna(0) > 0] if top is not None else data
+    data = data.sort_values(["frequency", "project_id"], ascending=[False, True], kind="stable")
+    if top is not None:
+        data = data.head(int(top))
+    data["project"] = data["project_id"].astype(str) + " " + data["name"].astype(str)
+    data["plan"] = data["in_plan"].map({True: "in the chosen plan", False: "not in it"})
+    order = data["project"].tolist()
+    base = alt.Chart(data, width=WIDTH, height=max(HEIGHT // 2, 16 * len(order)))
+    bars = base.mark_bar().encode(
+        x=alt.X("frequency:Q", title="Share of samples whose best plan selects the project",
+                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
+        y=alt.Y("project:N", sort=order, title=None),
+        color=alt.Color("core:N", title="Core index",
+                        scale=alt.Scale(domain=list(CORE_COLOURS), range=list(CORE_COLOURS.values()))),
+        opacity=alt.Opacity("plan:N", title=None,
+                            scale=alt.Scale(domain=["in the chosen plan", "not in it"], range=[1.0, 0.4])),
+        tooltip=[
+            alt.Tooltip("project_id:N", title="Project"),
+            alt.Tooltip("name:N", title="Name"),
+            alt.Tooltip("frequency:Q", title="Selected in", format=".0%"),
+            alt.Tooltip("core:N", title="Core index"),
+            alt.Tooltip("plan:N", title="Chosen plan"),
+        ],
+    )  # fmt: skip
+    layers = [bars]
+    thresholds = getattr(result, "thresholds", None)
+    if thresholds is not None:
+        rules = pd.DataFrame({"threshold": list(thresholds)})
+        layers.append(
+            alt.Chart(rules)
+            .mark_rule(color="#000000", strokeDash=[4, 3])
+            .encode(x="threshold:Q", tooltip=[alt.Tooltip("threshold:Q", format=".0%")])
+        )
+    heading = title or "Core index: how robust is each project's place in the plan?"
+    return alt.layer(*layers).properties(
+        title=alt.TitleParams(
+            heading, subtitle="Solid: in the chosen plan; dashed lines: the always/never thresholds"
+        )
+    )
+
+
+def value_distribution_chart(
+    result: object, *, plan_value: float | None = None, bins: int = 30, title: str | None = None
+) -> alt.LayerChart:
+    """Histogram of the best portfolio value across samples, with the chosen plan's value.
+
+    Parameters
+    ----------
+    result : RobustnessResult or Series
+        :func:`pmo_analytics.monte_carlo`'s result or its ``values`` Series.
+    plan_value : float, optional
+        Value marked by a rule (default the chosen plan's value as planned, when a
+        RobustnessResult is given).
+    bins : int
+        Largest number of bins.
+    title : str, optional
+
+    Returns
+    -------
+    alt.LayerChart
+        Bars: number of samples per value bin; a rule at the median and one at
+        ``plan_value``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> chart = value_distribution_chart(pd.Series([1.0, 2.0, 2.5]), plan_value=2.0)
+    >>> len(chart.to_dict()["layer"])
+    3
+    """
+    values = getattr(result, "values", result)
+    if not isinstance(values, pd.Series):
+        raise TypeError("give a RobustnessResult or its values Series")
+    if plan_value is None and hasattr(result, "plan"):
+        plan_value = float(result.plan.value)
+    data = pd.DataFrame({"value": values.dropna().to_numpy(dtype=float)})
+    base = alt.Chart(data, width=WIDTH, height=HEIGHT)
+    bars = base.mark_bar(color=PALETTE[0], opacity=0.85).encode(
+        x=alt.X("value:Q", bin=alt.Bin(maxbins=int(bins)), title="Best portfolio value in the sample"),
+        y=alt.Y("count():Q", title="Samples"),
+        tooltip=[alt.Tooltip("count():Q", title="Samples")],
+    )  # fmt: skip
+    median = base.mark_rule(color="#000000", strokeDash=[4, 3], size=2).encode(
+        x="median(value):Q", tooltip=[alt.Tooltip("median(value):Q", title="Median", format=",.2f")]
+    )
+    layers = [bars, median]
+    if plan_value is not None:
+        marker = pd.DataFrame({"plan_value": [float(plan_value)], "label": ["chosen plan"]})
+        layers.append(
+            alt.Chart(marker)
+            .mark_rule(color=LIMIT_COLOUR, size=2)
+            .encode(
+                x="plan_value:Q",
+                tooltip=[
+                    alt.Tooltip("plan_value:Q", title="Chosen plan, as planned", format=",.2f")
+                ],
+            )
+        )
+    return alt.layer(*layers).properties(
+        title=alt.TitleParams(
+            title or "Distribution of the best portfolio value",
+            subtitle="Dashed: median of the samples; red: the chosen plan's value as planned",
+        )
+    )
+
+
+def overrun_chart(result: object, *, title: str | None = None) -> alt.Chart:
+    """Heat map of the chance that the chosen plan overruns each budget and capacity limit.
+
+    Parameters
+    ----------
+    result : RobustnessResult or DataFrame
+        :func:`pmo_analytics.monte_carlo`'s result or its ``overrun`` frame (resource,
+        period, available, planned, p_overrun).
+    title : str, optional
+
+    Returns
+    -------
+    alt.Chart
+        x = period, y = resource (budget first, then roles), colour = probability of overrun.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> o = pd.DataFrame({"resource": ["budget", "Dev"], "period": pd.PeriodIndex(["2027Q1"] * 2, freq="Q"),
+    ...                   "available": [10.0, 2.0], "planned": [9.0, 2.0], "p_overrun": [0.2, 0.5]})
+    >>> overrun_chart(o).to_dict()["encoding"]["color"]["field"]
+    'p_overrun'
+    """
+    frame = _frame(result, "overrun", ("resource", "period", "available", "planned", "p_overrun"))
+    data = frame[frame["period"].notna()].copy()
+    data["period"] = data["period"].astype(str)
+    data["use"] = data["planned"] / data["available"].where(data["available"] > 0)
+    resources = list(pd.unique(data["resource"].astype(str)))
+    return (
+        alt.Chart(data, title=title or "Chance the chosen plan overruns a limit", width=WIDTH,
+                  height=max(HEIGHT // 2, 26 * len(resources)))
+        .mark_rect()
+        .encode(
+            x=alt.X("period:O", title="Period"),
+            y=alt.Y("resource:N", sort=resources, title=None),
+            color=alt.Color("p_overrun:Q", title="Chance of overrun",
+                            scale=alt.Scale(scheme=SEQUENTIAL_SCHEME, domain=[0, 1], reverse=True),
+                            legend=alt.Legend(format=".0%")),
+            tooltip=[
+                alt.Tooltip("resource:N", title="Limit"),
+                alt.Tooltip("period:O", title="Period"),
+                alt.Tooltip("p_overrun:Q", title="Chance of overrun", format=".0%"),
+                alt.Tooltip("use:Q", title="Planned use", format=".0%"),
+                alt.Tooltip("available:Q", title="Available", format=",.1f"),
+            ],
+        )
+    )  # fmt: skip
