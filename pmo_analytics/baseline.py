@@ -1,9 +1,10 @@
 """The ranked list with a cut-off line: how most PMOs choose projects today, as a baseline.
 
 Rank the candidates by strategic value (or value per unit of cost), commit the work that must
-run (in flight, mandatory, forced in), then go down the list funding each project at its
-earliest start while budget, capacity and the portfolio's rules still allow it. The first
-project that does not fit draws the *cut-off line*. The result is a real
+run (in flight, mandatory, forced in), then go down the list funding each project (with any
+prerequisite it needs) at the earliest start where budget, capacity and the portfolio's rules
+still allow it. The first project a limit keeps out draws the *cut-off line*; below it the list
+may still fill gaps with projects that fit. The result is a real
 :class:`~pmo_analytics.optimise.plan.Plan` built by the optimiser's own assembly, so it can be
 checked with :func:`pmo_analytics.check_plan`, charted like any plan and compared with the
 optimal mix: :func:`value_left_on_the_table` and :func:`plan_differences`.
