@@ -61,6 +61,12 @@ _EXPORTS: dict[str, str] = {
     "value_left_on_the_table": "baseline",
     "plan_differences": "baseline",
     # capacity and health
+    "capacity_demand": "capacity",
+    "bottlenecks": "capacity",
+    "add_capacity": "capacity",
+    "hiring_needed": "capacity",
+    "hiring_totals": "capacity",
+    "value_of_capacity": "capacity",
     "earned_value": "earned_value",
     "earned_value_history": "earned_value",
     "earned_value_curves": "earned_value",

@@ -33,6 +33,8 @@ _EXPORTS: dict[str, str] = {
     "roadmap_chart": "plan",
     "spend_vs_budget_chart": "plan",
     "capacity_heatmap": "plan",
+    "capacity_shortfall_heatmap": "capacity",
+    "value_of_hiring_chart": "capacity",
 }
 
 __all__ = sorted(_EXPORTS)
