@@ -169,7 +169,8 @@ def exposure(plan: Plan) -> float:
 
     spend, _ = project_load(plan.portfolio, plan.starts)
     risk = plan.portfolio.projects["risk"].astype(float).fillna(0.0)
-    return float((spend["cost"] * spend["project_id"].map(risk).fillna(0.0)).sum())
+    weights = risk.reindex(spend["project_id"]).to_numpy(dtype=float)
+    return float(spend["cost"].to_numpy(dtype=float) @ np.nan_to_num(weights))
 
 
 def _knee(x: np.ndarray, y: np.ndarray) -> int | None:

@@ -114,6 +114,12 @@ class ScenarioError(ValueError):
         super().__init__("\n".join(lines))
 
 
+def _key(name: Any) -> str:
+    """A key as written in a dotted TOML path (quoted only where TOML needs it)."""
+    text = str(name)
+    return text if text and all(ch.isalnum() or ch in "-_" for ch in text) else json.dumps(text)
+
+
 def _toml(value: Any) -> str:
     """``value`` as it reads in a TOML file (for messages)."""
     if isinstance(value, bool):
@@ -284,7 +290,7 @@ class _Checker:
         if too_low or too_high:
             self.add(key, value, rule)
             return None
-        return int(value) if integer else float(value)
+        return value  # as written (an int stays an int), so messages quote the file
 
     def boolean(self, value: Any, key: str) -> bool | None:
         if not isinstance(value, bool):
@@ -352,7 +358,7 @@ def _parse_budget(c: _Checker, data: Any, out: dict) -> None:
         else:
             pairs = []
             for label, amount in amounts.items():
-                key = f"budget.amounts.{_toml(label)}"
+                key = f"budget.amounts.{_key(label)}"
                 period = c.period(label, key)
                 value = c.number(amount, key, low=0)
                 if period is not None and value is not None:
@@ -371,7 +377,7 @@ def _parse_capacity(c: _Checker, data: Any, out: dict) -> None:
         if isinstance(scale, Mapping):
             pairs = []
             for role, factor in scale.items():
-                value = c.number(factor, f"capacity.scale.{_toml(role)}", low=0)
+                value = c.number(factor, f"capacity.scale.{_key(role)}", low=0)
                 if value is not None:
                     pairs.append((str(role), value))
             out["capacity_scale"] = tuple(pairs)
@@ -486,7 +492,7 @@ def _parse_criteria(c: _Checker, data: Any, out: dict) -> None:
         return
     pairs = []
     for name, weight in weights.items():
-        value = c.number(weight, f"criteria.weights.{name}", low=0)
+        value = c.number(weight, f"criteria.weights.{_key(name)}", low=0)
         if value is not None:
             pairs.append((str(name), value))
     if len(pairs) == len(weights) and sum(w for _, w in pairs) <= 0:
@@ -657,14 +663,17 @@ def apply_scenario(
     labels = [str(p) for p in portfolio.horizon]
     span = f"{labels[0]}..{labels[-1]}"
 
-    def period_in_horizon(label: str, key: str) -> pd.Period | None:
+    def period_in_horizon(label: str, key: str, value: Any = _MISSING) -> pd.Period | None:
         try:
             period = pd.Period(label, freq=freq)
         except (ValueError, TypeError):
             period = None
         if period is None or period not in horizon or str(period) != str(pd.Period(label)):
+            shown = label if value is _MISSING else value
             c.add(
-                key, label, f"not a period of the horizon; valid: {span} (labels like {labels[0]})"
+                key,
+                shown,
+                f"{label} is not a period of the horizon; valid: {span} (labels like {labels[0]})",
             )
             return None
         return period
@@ -698,7 +707,7 @@ def apply_scenario(
             if options.budget is not None:
                 changes["budget"] = options.budget * scenario.budget_scale
         for label, amount in scenario.budget_amounts:
-            period = period_in_horizon(label, f"budget.amounts.{_toml(label)}")
+            period = period_in_horizon(label, f"budget.amounts.{_key(label)}", amount)
             if period is not None:
                 budget.loc[budget["period"] == period, "amount"] = amount
         if not portfolio.budget.empty or scenario.budget_amounts:
@@ -717,9 +726,7 @@ def apply_scenario(
             factor[:] = scenario.capacity_scale_all
         for role, f in scenario.capacity_scale:
             if role not in factor.index:
-                c.add(
-                    f"capacity.scale.{_toml(role)}", f, f"unknown role; valid: {', '.join(roles)}"
-                )
+                c.add(f"capacity.scale.{_key(role)}", f, f"unknown role; valid: {', '.join(roles)}")
             else:
                 factor[role] = f
         capacity = capacity.assign(fte=capacity["fte"] * capacity["role"].map(factor).to_numpy())
@@ -815,7 +822,7 @@ def apply_scenario(
         for name in weights:
             if name not in names:
                 c.add(
-                    f"criteria.weights.{name}",
+                    f"criteria.weights.{_key(name)}",
                     weights[name],
                     f"unknown criterion; valid: {', '.join(names) or '(criteria.csv is empty)'}",
                 )

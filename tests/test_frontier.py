@@ -1,0 +1,249 @@
+"""Efficient frontiers: re-optimised points checked against fresh solves and brute force,
+monotone in the swept limit, every plan valid; the knee, today's point and the step changes."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pmo_analytics as pa
+from pmo_analytics.frontier import _knee, efficient_frontier, exposure, risk_frontier
+from pmo_analytics.optimise import check_plan, optimise
+from pmo_analytics.utilisation import project_load
+
+SCALES = [0.4, 0.7, 1.0, 1.3]
+
+
+@pytest.fixture(scope="module")
+def small():
+    return pa.generate_portfolio(14, n_periods=5, n_roles=3, seed=8)
+
+
+@pytest.fixture(scope="module")
+def frontier(small):
+    return efficient_frontier(small, budget_scales=SCALES)
+
+
+@pytest.fixture(scope="module")
+def fixed_starts():
+    """Projects with one start each, no rules between them: a plan is a subset."""
+    return pa.generate_portfolio(
+        9,
+        n_periods=4,
+        n_roles=2,
+        seed=21,
+        window=1,
+        mandatory_share=0.0,
+        in_flight_share=0.0,
+        dependency_share=0.0,
+    )
+
+
+def _brute_force(portfolio, *, budget_scale=1.0, exposure_cap=np.inf) -> float:
+    """Best total value over every subset that fits budget, capacity and the exposure cap."""
+    projects = portfolio.projects
+    starts = projects["first_start"]
+    spend, demand = project_load(portfolio, starts)
+    ids = list(projects.index)
+    periods = list(portfolio.horizon)
+    cost = (
+        spend.pivot_table(index="project_id", columns="period", values="cost", aggfunc="sum")
+        .reindex(index=ids, columns=periods)
+        .fillna(0.0)
+        .to_numpy()
+    )
+    load = (
+        demand.pivot_table(
+            index="project_id", columns=["role", "period"], values="fte", aggfunc="sum"
+        )
+        .reindex(index=ids, columns=portfolio.capacity_by_role_period().index)
+        .fillna(0.0)
+    )
+    budget = portfolio.budget_by_period().to_numpy() * budget_scale
+    capacity = portfolio.capacity_by_role_period().to_numpy()
+    risk = projects["risk"].fillna(0.0).to_numpy()
+    value = projects["strategic_value"].to_numpy()
+    best = 0.0
+    for mask in itertools.product([0.0, 1.0], repeat=len(ids)):
+        x = np.array(mask)
+        if (x @ cost > budget + 1e-6).any() or (x @ load.to_numpy() > capacity + 1e-6).any():
+            continue
+        if x @ (risk * cost.sum(axis=1)) > exposure_cap + 1e-6:
+            continue
+        best = max(best, float(x @ value))
+    return best
+
+
+# --------------------------------------------------------------------------- value vs budget
+def test_points_are_fresh_solves_at_their_budget(small, frontier):
+    points = frontier.points
+    assert list(points["scale"]) == SCALES
+    assert (points["status"] == "optimal").all()
+    base = small.budget
+    for i, plan in enumerate(frontier.plans):
+        scale = points.loc[i, "scale"]
+        level = small.replace(budget=base.assign(amount=base["amount"] * scale))
+        fresh = optimise(level, shadow_prices=False)
+        assert plan.objective == pytest.approx(fresh.objective, abs=1e-6)
+        # the plan's portfolio carries the level: its checks and utilisation reflect it
+        assert check_plan(plan).empty
+        assert check_plan(plan, level).empty
+        used = plan.utilisation[plan.utilisation["resource"] == "budget"]
+        np.testing.assert_allclose(used["available"], base["amount"] * scale)
+        assert points.loc[i, "budget"] == pytest.approx(scale * base["amount"].sum())
+        assert points.loc[i, "spend"] == pytest.approx(plan.total_cost)
+        assert points.loc[i, "exposure"] == pytest.approx(exposure(plan))
+
+
+def test_value_never_falls_as_the_budget_grows(frontier):
+    objective = frontier.points["objective"].to_numpy()
+    assert (np.diff(objective) >= -1e-9).all()
+    assert objective[0] < objective[-1]  # the budget binds somewhere in the sweep
+
+
+def test_brute_force_agrees_on_every_budget_level(fixed_starts):
+    scales = [0.3, 0.6, 1.0, 1.5]
+    f = efficient_frontier(fixed_starts, budget_scales=scales)
+    for scale, objective in zip(f.points["scale"], f.points["objective"], strict=True):
+        assert objective == pytest.approx(_brute_force(fixed_starts, budget_scale=scale))
+
+
+def test_selections_and_step_changes(frontier):
+    sel = frontier.selections
+    assert list(sel.columns) == list(frontier.points.index)
+    for i in frontier.points.index[1:]:
+        entered = set(sel.index[sel[i] & ~sel[i - 1]])
+        left = set(sel.index[~sel[i] & sel[i - 1]])
+        row = frontier.points.loc[i]
+        assert set(filter(None, row["entered"].split(", "))) == entered
+        assert set(filter(None, row["left"].split(", "))) == left
+        assert (row["n_entered"], row["n_left"]) == (len(entered), len(left))
+        assert list(sel.index[sel[i]]) == list(frontier.plans[i].selected)
+    changes = frontier.changes()
+    assert len(changes) == frontier.points["n_entered"].sum() + frontier.points["n_left"].sum()
+    assert set(changes["change"]) <= {"entered", "left"}
+    starts = frontier.starts
+    labels, chosen = starts.to_numpy(), sel.to_numpy()
+    assert (labels[chosen] != "").all() and (labels[~chosen] == "").all()
+
+
+def test_current_and_knee(small, frontier):
+    current = frontier.current
+    assert current["scale"] == 1.0
+    assert current["objective"] == pytest.approx(optimise(small, shadow_prices=False).objective)
+    assert frontier.points["current"].sum() == 1
+    knee = frontier.knee
+    x, y = frontier.points["budget"].to_numpy(), frontier.points["objective"].to_numpy()
+    u, v = (x - x.min()) / np.ptp(x), (y - y.min()) / np.ptp(y)
+    above = v - (v[0] + (v[-1] - v[0]) * u)
+    assert knee is not None and knee.name == int(np.argmax(above)) and above.max() > 0
+    marginal = frontier.points["marginal"].to_numpy()
+    assert np.isnan(marginal[0])
+    np.testing.assert_allclose(marginal[1:], np.diff(y) / np.diff(x))
+
+
+def test_todays_budget_is_added_and_levels_are_budgets(small):
+    total = float(small.budget["amount"].sum())
+    f = efficient_frontier(small, levels=[0.5 * total, 0.8 * total])
+    assert list(f.points["scale"]) == pytest.approx([0.5, 0.8, 1.0])
+    assert list(f.points["budget"]) == pytest.approx([0.5 * total, 0.8 * total, total])
+    assert f.current["scale"] == 1.0
+
+
+def test_a_total_budget_is_swept_too(small):
+    options = pa.OptimiseOptions(budget=0.6 * float(small.budget["amount"].sum()))
+    f = efficient_frontier(small, budget_scales=[0.5, 1.0], options=options)
+    for scale, plan in zip(f.points["scale"], f.plans, strict=True):
+        assert plan.options.budget == pytest.approx(scale * options.budget)
+        assert plan.total_cost <= scale * options.budget + 1e-6
+        fresh = optimise(small, options.replace(budget=scale * options.budget, shadow_prices=False))
+        assert plan.objective == pytest.approx(fresh.objective, abs=1e-6)
+        assert check_plan(plan).empty
+    assert list(f.points["budget"]) == pytest.approx([0.5 * options.budget, options.budget])
+
+
+def test_without_a_budget_today_is_the_cost_of_every_candidate(fixed_starts):
+    portfolio = fixed_starts.replace(budget=fixed_starts.budget.iloc[0:0])
+    f = efficient_frontier(portfolio, budget_scales=[0.5, 1.0])
+    everything = float(portfolio.total_cost().sum())
+    assert f.points.loc[1, "budget"] == pytest.approx(everything)
+    assert f.points.loc[1, "objective"] == pytest.approx(optimise(portfolio).objective)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"budget_scales": [1.0], "levels": [1.0]}, "not both"),
+        ({"budget_scales": [-1.0]}, "budget_scales must be factors"),
+        ({"levels": [np.nan]}, "levels must be budgets"),
+    ],
+)
+def test_bad_sweeps(small, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        efficient_frontier(small, **kwargs)
+
+
+def test_knee_rule_by_hand():
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    assert _knee(x, np.array([0.0, 6.0, 8.0, 9.0, 10.0])) == 1  # 0.6 above the chord at 0.25
+    assert _knee(x, x.copy()) is None  # a straight line has no knee
+    assert _knee(x, np.array([0.0, 1.0, 2.0, 4.0, 10.0])) is None  # convex: nothing above
+    assert _knee(x, np.array([0.0, np.nan, 8.0, 9.0, 10.0])) == 2  # infeasible points skipped
+
+
+# --------------------------------------------------------------------------- value vs risk
+def test_risk_frontier_against_brute_force(fixed_starts):
+    f = risk_frontier(fixed_starts, n_points=5)
+    points = f.points
+    assert f.kind == "risk" and f.x == "epsilon"
+    assert (points["status"] == "optimal").all()
+    assert (points["exposure"] <= points["epsilon"] + 1e-6).all()
+    assert (np.diff(points["objective"]) >= -1e-9).all()
+    for cap, objective, plan in zip(points["epsilon"], points["objective"], f.plans, strict=True):
+        assert objective == pytest.approx(_brute_force(fixed_starts, exposure_cap=cap))
+        assert check_plan(plan).empty
+    assert f.current["objective"] == pytest.approx(optimise(fixed_starts).objective)
+    assert f.current.name == points.index[-1]
+
+
+def test_risk_frontier_starts_at_the_least_exposure_the_rules_allow(small):
+    f = risk_frontier(small, n_points=3)
+    must = small.projects["mandatory"] | (small.projects["status"] == "in_flight")
+    assert must.any()  # the lowest cap is what the must-run work alone exposes
+    spend, _ = project_load(small, small.projects.loc[must, "first_start"])
+    risk = small.projects["risk"].fillna(0.0)
+    least = float((spend["cost"] * spend["project_id"].map(risk)).sum())
+    assert f.points.loc[0, "epsilon"] == pytest.approx(least)
+    assert all(check_plan(p).empty for p in f.plans)
+    capped = risk_frontier(small, epsilons=[least * 1.5, 1e18])
+    assert len(capped.points) == 2  # caps at or above today's exposure add nothing
+
+
+def test_risk_frontier_needs_risk(small):
+    no_risk = small.replace(projects=small.projects.assign(risk=np.nan))
+    with pytest.raises(ValueError, match="gives no risk"):
+        risk_frontier(no_risk)
+    with pytest.raises(ValueError, match="n_points must be a whole number"):
+        risk_frontier(small, n_points=1)
+
+
+def test_frontier_points_frame_columns(frontier):
+    expected = {
+        "scale",
+        "budget",
+        "objective",
+        "bound",
+        "gap",
+        "status",
+        "n_selected",
+        "spend",
+        "entered",
+        "left",
+        "current",
+        "knee",
+    }
+    assert expected <= set(frontier.points.columns)
+    assert isinstance(frontier.points.index, pd.Index) and frontier.points.index.name == "point"
