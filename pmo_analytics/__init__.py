@@ -83,6 +83,8 @@ _EXPORTS: dict[str, str] = {
     "RobustnessResult": "uncertainty",
     "contingency_portfolio": "uncertainty",
     "plan_with_contingency": "uncertainty",
+    "overrun_risk": "uncertainty",
+    "OverrunRisk": "uncertainty",
     "replan": "replan",
     "Replan": "replan",
     "read_previous_plan": "replan",

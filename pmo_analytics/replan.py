@@ -341,31 +341,46 @@ def _check_frequency(portfolio: Portfolio, previous: PreviousPlan) -> None:
         )
 
 
-def _sunk_cost_free(portfolio: Portfolio, as_of: pd.Period) -> tuple[Portfolio, pd.DataFrame]:
-    """In-flight projects valued at what they still deliver; their future cost at the ETC."""
+def _sunk_cost_free(
+    portfolio: Portfolio, as_of: pd.Period | None
+) -> tuple[Portfolio, pd.DataFrame]:
+    """In-flight projects valued at what they still deliver from the new horizon on; the cost
+    still to come of those with actuals scaled to their estimate to complete (ETC).
+
+    ``as_of`` is the actuals' status period (None: the latest in the actuals): the ETC covers
+    the periods after it, so the planned cost lines after it are scaled to sum to the ETC.
+    """
+    from .earned_value import status_period
     from .health import continue_or_stop
 
-    figures = continue_or_stop(portfolio, as_of=as_of)
+    status = status_period(portfolio, as_of)
+    figures = continue_or_stop(portfolio, as_of=status)
     if figures.empty:
         return portfolio, figures
+    ahead = continue_or_stop(portfolio, as_of=portfolio.horizon[0] - 1)
     projects = portfolio.projects.drop(columns=list(DERIVED_PROJECT_COLUMNS))
-    projects.loc[figures.index, "value"] = figures["remaining_value"].to_numpy(dtype=float)
-    with_actuals = figures.index.isin(portfolio.actuals["project_id"].unique())
-    remaining = figures["remaining_planned_cost"]
-    factor = (figures["etc"] / remaining.where(remaining > 0)).where(with_actuals)
-    factor = factor.replace([np.inf, -np.inf], np.nan).dropna()
-    cashflows = portfolio.cashflows
-    start = pd.PeriodIndex(projects["start"], freq=as_of.freq).asi8
-    start = pd.Series(start, index=projects.index)
-    when = cashflows["project_id"].map(start).to_numpy() + cashflows["offset"].to_numpy()
-    scale = cashflows["project_id"].map(factor).to_numpy(dtype=float)
-    future = (when > as_of.ordinal) & ~np.isnan(scale)
-    planned = cashflows["cost"].to_numpy(dtype=float)
-    cost = np.where(future, planned * np.nan_to_num(scale), planned)
-    return (
-        portfolio.replace(projects=projects, cashflows=cashflows.assign(cost=cost)),
-        figures.assign(cost_factor=factor.reindex(figures.index).fillna(1.0)),
+    projects.loc[ahead.index, "value"] = ahead["remaining_value"].to_numpy(dtype=float)
+    factor = pd.Series(np.nan, index=figures.index)
+    if status is not None:
+        with_actuals = figures.index.isin(portfolio.actuals["project_id"].unique())
+        remaining = figures["remaining_planned_cost"]
+        factor = (figures["etc"] / remaining.where(remaining > 0)).where(with_actuals)
+        factor = factor.replace([np.inf, -np.inf], np.nan)
+        cashflows = portfolio.cashflows
+        start = pd.Series(
+            pd.PeriodIndex(projects["start"], freq=portfolio.freq).asi8, index=projects.index
+        )
+        when = cashflows["project_id"].map(start).to_numpy() + cashflows["offset"].to_numpy()
+        scale = cashflows["project_id"].map(factor.dropna()).to_numpy(dtype=float)
+        future = (when > status.ordinal) & ~np.isnan(scale)
+        planned = cashflows["cost"].to_numpy(dtype=float)
+        cost = np.where(future, planned * np.nan_to_num(scale), planned)
+        portfolio = portfolio.replace(cashflows=cashflows.assign(cost=cost))
+    figures = figures.assign(
+        remaining_value=ahead["remaining_value"].reindex(figures.index),
+        cost_factor=factor.fillna(1.0),
     )
+    return portfolio.replace(projects=projects), figures
 
 
 # --------------------------------------------------------------------------- replan
@@ -385,8 +400,10 @@ class Replan:
     started : DataFrame
         Projects taken as started by the roll forward (see :func:`roll_forward`).
     continuing : DataFrame
-        :func:`pmo_analytics.continue_or_stop` figures of in-flight work (with
-        ``stop_in_flight``; empty otherwise).
+        :func:`pmo_analytics.continue_or_stop` figures of in-flight work at the actuals' status
+        period (with ``stop_in_flight``; empty otherwise); ``remaining_value`` is the value
+        still to come from the new horizon on, ``cost_factor`` how its cost still to come was
+        scaled to its estimate to complete (1 without actuals).
     """
 
     plan: Plan
@@ -443,7 +460,8 @@ def replan(
         Value lost per project whose selection or start differs from the previous plan
         [value units]; 0 replans freely.
     as_of : str or Period, optional
-        Status period for the in-flight figures; default the period before the new horizon.
+        Status period of the actuals behind the in-flight figures (with ``stop_in_flight``);
+        default the latest period in the actuals.
 
     Returns
     -------
@@ -480,14 +498,13 @@ def replan(
             else PreviousPlan.from_plan(previous)
         )
     rolled, started = roll_forward(portfolio, previous)
-    period = rolled.horizon[0] - 1
+    continuing = pd.DataFrame()
     if as_of is not None:
         from .earned_value import status_period
 
-        period = status_period(rolled, as_of)
-    continuing = pd.DataFrame()
+        status_period(rolled, as_of)  # a bad label is bad input, stopping allowed or not
     if stop_in_flight:
-        rolled, continuing = _sunk_cost_free(rolled, period)
+        rolled, continuing = _sunk_cost_free(rolled, as_of)
     options = options or OptimiseOptions()
     changes: dict[str, object] = {
         "allow_stop_in_flight": stop_in_flight or options.allow_stop_in_flight,
@@ -680,7 +697,7 @@ def _reason(
         status = plan.portfolio.projects.at[pid, "status"]
         if status in ("completed", "cancelled"):
             return f"its status is now {status}"
-        return plan.explain(pid, what_if=False)
+        return _dropped_text(pid, plan)
     if what == "newly_selected":
         head = (
             "a new candidate"
@@ -705,50 +722,41 @@ def _why_selected(plan: Plan, pid: str) -> str:
 
 
 def _stop_text(pid: str, plan: Plan, continuing: pd.DataFrame) -> str:
-    projects = plan.portfolio.projects
-    freed = plan.portfolio.cashflows
-    start = projects.at[pid, "start"]
-    h0, h_end = plan.portfolio.horizon[0], plan.portfolio.horizon[-1]
-    lines = freed[freed["project_id"] == pid]
+    portfolio = plan.portfolio
+    start = portfolio.projects.at[pid, "start"]
+    lines = portfolio.cashflows[portfolio.cashflows["project_id"] == pid]
     when = start.ordinal + lines["offset"].to_numpy()
-    in_horizon = float(
-        lines["cost"].to_numpy()[(when >= h0.ordinal) & (when <= h_end.ordinal)].sum()
-    )
-    text = f"in flight since {start}; stopping it frees {_money(in_horizon)} of cost in the horizon"
+    inside = (when >= portfolio.horizon[0].ordinal) & (when <= portfolio.horizon[-1].ordinal)
+    freed = float(lines["cost"].to_numpy()[inside].sum())
+    basis = ""
+    if pid in continuing.index and continuing.at[pid, "cost_factor"] != 1.0:
+        basis = f" (its estimate to complete: {continuing.at[pid, 'cost_factor']:.2f} x plan)"
+    text = f"in flight since {start}; stopping it frees {_money(freed)} of cost still to come in the horizon{basis}"
     share = plan.options.termination_cost
     if share > 0:
-        text += f" (less a termination cost of {_money(share * in_horizon)})"
+        text += f", less a termination cost of {_money(share * freed)}"
     if pid in continuing.index:
         row = continuing.loc[pid]
         text += (
-            f"; it would still deliver {row['remaining_value']:,.2f} of value for an estimate "
-            f"to complete of {_money(row['etc'])} (sunk cost {_money(row['sunk_cost'])} ignored)"
+            f"; it would still deliver {row['remaining_value']:,.2f} of value "
+            f"(sunk cost {_money(row['sunk_cost'])} ignored)"
         )
-    return text + "; the freed budget and people deliver more value elsewhere"
+    return text + "; that money and those people deliver more value elsewhere"
 
 
-def _move_text(what: str, pid: str, plan: Plan, planned: pd.Period) -> str:
-    """Why a project's start moved: what it would hit at its planned start in the new plan."""
-    from .optimise.diagnose import option_collisions
-
-    new = plan.schedule.at[pid, "start"]
-    head = f"start moved from {planned} to {new}"
-    formulation = plan.formulation
-    opts = formulation.options
-    if (pid, planned) not in opts.index:
-        h0 = plan.portfolio.horizon[0]
-        if planned < h0:
-            status = plan.portfolio.projects.at[pid, "status"]
-            return f"{head}: it did not start in {planned} as planned (status {status})"
-        first, last = plan.portfolio.projects.loc[pid, ["first_start", "last_start"]]
-        return f"{head}: {planned} is no longer a possible start (its window is {first}..{last})"
-    x = np.zeros(len(formulation.columns))
+def _x(plan: Plan) -> np.ndarray:
+    x = np.zeros(len(plan.formulation.columns))
     x[: len(plan.solution)] = plan.solution.to_numpy()
-    own = opts.loc[pid, "col"].to_numpy()
-    x[own] = 0.0  # the project itself out: what would its planned start hit?
-    col = int(opts.at[(pid, planned), "col"])
-    hits = option_collisions(formulation, x)
-    hits = hits[hits["col"] == col].sort_values("overrun", ascending=False)
+    return x
+
+
+def _blockers(plan: Plan, pid: str, col: int, x: np.ndarray, *, most: int = 3) -> list[str]:
+    """What start option ``col`` of ``pid`` would break, given the plan ``x`` (worst first)."""
+    from .optimise.diagnose import option_collisions, row_table
+
+    hits = option_collisions(plan.formulation, x)
+    hits = hits[hits["col"] == col].sort_values("overrun", ascending=False, kind="stable")
+    rows = row_table(plan.formulation)
     parts = []
     for row in hits.itertuples(index=False):
         if row.family == "capacity":
@@ -766,12 +774,70 @@ def _move_text(what: str, pid: str, plan: Plan, planned: pd.Period) -> str:
                 f"{_money(row.need)} of the total budget where {_money(max(row.remaining, 0))} remain"
             )
         elif row.family in ("requires", "follows", "excludes"):
-            parts.append("a dependency on another project's timing")
+            block = plan.formulation.block(row.family)
+            label = block.rows.iloc[int(rows.at[row.row, "block_row"])]
+            mine, theirs = str(label["project_id"]), str(label["other_id"])
+            other = theirs if mine == pid else mine
+            parts.append(
+                {
+                    "requires": f"{other} in the plan (it requires it)",
+                    "follows": f"{other} to finish first (it must follow it)",
+                    "excludes": f"{other} out of the plan (the two exclude each other)",
+                }[row.family]
+            )
         elif row.family == "starts":
-            parts.append(f"the limit on projects starting in {row.period}")
+            parts.append(f"a start in {row.period}, where the limit on new starts is reached")
         elif row.family == "balance":
-            parts.append("a balance rule on the portfolio's mix")
+            parts.append("more room in a balance rule on the portfolio's mix")
     parts = list(dict.fromkeys(parts))
+    if len(parts) > most:
+        parts = [*parts[:most], f"and {len(parts) - most} more"]
+    return parts
+
+
+def _dropped_text(pid: str, plan: Plan) -> str:
+    """Why a previously selected project is out of the new plan, in a line."""
+    from .optimise.diagnose import exclusion_reasons
+
+    reason = plan.schedule.at[pid, "reason"]
+    if reason == "window":
+        return "not in the new plan (window): no start of its window lets it finish in the horizon"
+    if reason == "forced_out":
+        return "not in the new plan: it was forced out"
+    x = _x(plan)
+    best = exclusion_reasons(plan.formulation, x)
+    if pid not in best.index:
+        return f"not in the new plan ({reason})"
+    col = int(best.at[pid, "best_col"])
+    start = plan.formulation.options.reset_index().set_index("col").at[col, "start"]
+    parts = _blockers(plan, pid, col, x)
+    if not parts:
+        return (
+            f"not in the new plan ({reason}): it would fit at {start}, but other work delivers "
+            "more value within the limits"
+        )
+    return (
+        f"not in the new plan ({reason}): even at its best start {start} it would need "
+        + "; ".join(parts)
+    )
+
+
+def _move_text(what: str, pid: str, plan: Plan, planned: pd.Period) -> str:
+    """Why a project's start moved: what it would hit at its planned start in the new plan."""
+    new = plan.schedule.at[pid, "start"]
+    head = f"start moved from {planned} to {new}"
+    opts = plan.formulation.options
+    if (pid, planned) not in opts.index:
+        if planned < plan.portfolio.horizon[0]:
+            status = plan.portfolio.projects.at[pid, "status"]
+            return f"{head}: it did not start in {planned} as planned (status {status})"
+        first, last = plan.portfolio.projects.loc[pid, ["first_start", "last_start"]]
+        return f"{head}: {planned} is no longer a possible start (its window is {first}..{last})"
+    x = _x(plan)
+    x[opts.loc[pid, "col"].to_numpy()] = (
+        0.0  # the project itself out: what would its planned start hit?
+    )
+    parts = _blockers(plan, pid, int(opts.at[(pid, planned), "col"]), x)
     if parts:
         return f"{head}: at {planned} it would need " + "; ".join(parts)
     if what == "deferred":

@@ -616,37 +616,25 @@ def monte_carlo(
     from .optimise import OptimiseOptions, optimise
     from .parallel import run_parallel
 
-    if not isinstance(n_samples, int | np.integer) or n_samples < 1:
-        raise ValueError(f"n_samples={n_samples!r} must be a whole number of at least 1")
     lo, hi = thresholds
     if not 0.0 <= lo < hi <= 1.0:
         raise ValueError(f"thresholds={thresholds!r} must be two shares 0 <= low < high <= 1")
-    _check_choice("distribution", distribution, DISTRIBUTIONS)
-    _check_choice("correlation", correlation, CORRELATIONS)
-    ranges = uncertainty_ranges(
-        portfolio, cost_spread=cost_spread, demand_spread=demand_spread, value_spread=value_spread
-    )
-    if ranges.is_certain:
-        raise ValueError(
-            "nothing is uncertain: give cost_low/cost_high, fte_low/fte_high or "
-            "value_low/value_high columns, or a cost_spread, demand_spread or value_spread"
-        )
     options = (options or OptimiseOptions(time_limit=10.0)).replace(shadow_prices=False)
-    if plan is None:
-        plan = optimise(portfolio, options)
-    elif tuple(plan.portfolio.horizon) != tuple(portfolio.horizon):
-        raise ValueError(
-            f"the plan's horizon {plan.portfolio.horizon[0]}..{plan.portfolio.horizon[-1]} is not "
-            f"the portfolio's {portfolio.horizon[0]}..{portfolio.horizon[-1]}"
-        )
-    draws = draw_samples(
+    draws = _draws_for(
         portfolio,
-        ranges,
-        n_samples=int(n_samples),
+        plan,
+        n_samples=n_samples,
         seed=seed,
         distribution=distribution,
         correlation=correlation,
+        spreads={
+            "cost_spread": cost_spread,
+            "demand_spread": demand_spread,
+            "value_spread": value_spread,
+        },
     )
+    if plan is None:
+        plan = optimise(portfolio, options)
     items = [(i, draws.cost[i], draws.fte[i], draws.value[i]) for i in range(n_samples)]
     solve = functools.partial(_solve_sample, state=_state(portfolio), options=options)
     records = run_parallel(
@@ -659,8 +647,6 @@ def monte_carlo(
     )
     samples, selected, starts = _sample_frame(records, draws, portfolio)
     overrun, flags = _overrun(portfolio, plan, options, draws)
-    in_plan = portfolio.projects.index.isin(plan.selected)
-    samples["plan_value"] = np.nansum(np.where(in_plan[None, :], draws.value, 0.0), axis=1)
     samples = pd.concat([samples, flags], axis=1)
     core = _core_index(portfolio, plan, samples, selected, starts, thresholds)
     return RobustnessResult(
@@ -676,6 +662,130 @@ def monte_carlo(
         correlation=correlation,
         options=options,
     )
+
+
+def _draws_for(
+    portfolio: Portfolio,
+    plan: Plan | None,
+    *,
+    n_samples: int,
+    seed: int,
+    distribution: str,
+    correlation: str,
+    spreads: dict,
+) -> _Draws:
+    """Check the arguments shared by :func:`monte_carlo` and :func:`overrun_risk`; draw."""
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer) or n_samples < 1:
+        raise ValueError(f"n_samples={n_samples!r} must be a whole number of at least 1")
+    _check_choice("distribution", distribution, DISTRIBUTIONS)
+    _check_choice("correlation", correlation, CORRELATIONS)
+    ranges = uncertainty_ranges(portfolio, **spreads)
+    if ranges.is_certain:
+        raise ValueError(
+            "nothing is uncertain: give cost_low/cost_high, fte_low/fte_high or "
+            "value_low/value_high columns, or a cost_spread, demand_spread or value_spread"
+        )
+    if plan is not None and tuple(plan.portfolio.horizon) != tuple(portfolio.horizon):
+        raise ValueError(
+            f"the plan's horizon {plan.portfolio.horizon[0]}..{plan.portfolio.horizon[-1]} is not "
+            f"the portfolio's {portfolio.horizon[0]}..{portfolio.horizon[-1]}"
+        )
+    return draw_samples(
+        portfolio,
+        ranges,
+        n_samples=int(n_samples),
+        seed=seed,
+        distribution=distribution,
+        correlation=correlation,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class OverrunRisk:
+    """How a fixed plan fares under drawn costs, demand and values (no re-optimisation).
+
+    Attributes
+    ----------
+    overrun : DataFrame
+        As :attr:`RobustnessResult.overrun`.
+    samples : DataFrame
+        One row per sample: plan_value, plan_cost, budget_overrun, capacity_overrun.
+    plan : Plan
+    """
+
+    overrun: pd.DataFrame
+    samples: pd.DataFrame
+    plan: Plan = field(repr=False)
+
+    def summary(self) -> dict:
+        """Chance of overrunning the budget (any period) and capacity (any role and period),
+        and the plan's cost and value quantiles."""
+        cost = self.samples["plan_cost"].quantile([0.05, 0.5, 0.95])
+        return {
+            "n_samples": len(self.samples),
+            "p_budget_overrun": float(self.samples["budget_overrun"].mean()),
+            "p_capacity_overrun": float(self.samples["capacity_overrun"].mean()),
+            "cost_p05": float(cost.iloc[0]),
+            "cost_p50": float(cost.iloc[1]),
+            "cost_p95": float(cost.iloc[2]),
+            "value_mean": float(self.samples["plan_value"].mean()),
+        }
+
+
+def overrun_risk(
+    portfolio: Portfolio,
+    plan: Plan,
+    *,
+    n_samples: int = 1000,
+    seed: int = 0,
+    distribution: str = "pert",
+    correlation: str = "project",
+    cost_spread: float | tuple[float, float] | None = None,
+    value_spread: float | tuple[float, float] | None = None,
+    demand_spread: float | tuple[float, float] | None = None,
+) -> OverrunRisk:
+    """The chance that a plan, as it stands, overruns budget or capacity under uncertainty.
+
+    The plan's selection and starts are held fixed; costs, demand and values are drawn as in
+    :func:`monte_carlo` (same seed, same draws) — but nothing is re-optimised, so thousands
+    of samples take a moment.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+        The portfolio with its most likely figures and ranges.
+    plan : Plan
+        A plan over the same horizon, e.g. :func:`plan_with_contingency`'s.
+    n_samples, seed, distribution, correlation, cost_spread, value_spread, demand_spread
+        See :func:`monte_carlo`.
+
+    Returns
+    -------
+    OverrunRisk
+
+    Examples
+    --------
+    >>> import pmo_analytics as pa
+    >>> p = pa.generate_portfolio(8, n_periods=4, n_roles=2, seed=1)
+    >>> risk = pa.overrun_risk(p, pa.optimise(p), n_samples=500, cost_spread=(0.1, 0.4))
+    >>> 0.0 <= risk.summary()["p_budget_overrun"] <= 1.0
+    True
+    """
+    draws = _draws_for(
+        portfolio,
+        plan,
+        n_samples=n_samples,
+        seed=seed,
+        distribution=distribution,
+        correlation=correlation,
+        spreads={
+            "cost_spread": cost_spread,
+            "demand_spread": demand_spread,
+            "value_spread": value_spread,
+        },
+    )
+    overrun, flags = _overrun(portfolio, plan, plan.options, draws)
+    return OverrunRisk(overrun=overrun, samples=flags, plan=plan)
 
 
 def _sample_frame(
@@ -792,8 +902,10 @@ def _overrun(
     for name in ("budget", "total_budget"):
         if name in exceed:
             budget_over |= exceed[name].any(axis=1)
+    in_plan = portfolio.projects.index.isin(starts.index)
     flags = pd.DataFrame(
         {
+            "plan_value": np.nansum(np.where(in_plan[None, :], draws.value, 0.0), axis=1),
             "plan_cost": spend.sum(axis=1),
             "budget_overrun": budget_over,
             "capacity_overrun": exceed["capacity"].any(axis=1),

@@ -316,6 +316,18 @@ def test_a_given_plan_is_judged(portfolio, result):
     ).all()
 
 
+def test_overrun_risk_is_the_monte_carlos_overrun_without_solving(portfolio, result):
+    risk = pa.overrun_risk(portfolio, result.plan, n_samples=N_SAMPLES, seed=3, **SPREADS)
+    pd.testing.assert_frame_equal(risk.overrun, result.overrun)
+    columns = ["plan_value", "plan_cost", "budget_overrun", "capacity_overrun"]
+    pd.testing.assert_frame_equal(risk.samples[columns], result.samples[columns])
+    summary = risk.summary()
+    assert summary["p_budget_overrun"] == result.summary()["p_budget_overrun"]
+    assert summary["cost_p05"] <= summary["cost_p50"] <= summary["cost_p95"]
+    with pytest.raises(ValueError, match="nothing is uncertain"):
+        pa.overrun_risk(portfolio, result.plan)
+
+
 def test_invalid_monte_carlo_calls_are_refused(portfolio, result):
     with pytest.raises(ValueError, match="nothing is uncertain"):
         pa.monte_carlo(portfolio, n_samples=2)
