@@ -300,9 +300,9 @@ def diagnose_infeasibility(
         contributors = _contributors(block, item.block_row, values, opts, projects)
         if item.family == "capacity":
             message = (
-                f"the projects that must run (mandatory, in flight, forced in) need {needed:,.1f} "
-                f"{label['role']} FTE in {label['period']}; capacity is {available:,.1f}"
-                f" (short by {needed - available:,.1f}){contributors}"
+                f"the projects that must run (mandatory, in flight, forced in) need {needed:,.2f} "
+                f"{label['role']} FTE in {label['period']}; capacity is {available:,.2f}"
+                f" (short by {needed - available:,.2f}){contributors}"
             )
             rows_out.append(
                 (
@@ -418,7 +418,7 @@ def _forced_blockers(formulation: Formulation, values: np.ndarray, project_id: s
     ):
         if row.family == "capacity":
             parts.append(
-                f"{row.need:,.1f} {row.resource} FTE in {row.period} where {max(row.remaining, 0):,.1f} remain"
+                f"{row.need:,.2f} {row.resource} FTE in {row.period} where {max(row.remaining, 0):,.2f} remain"
             )
         elif row.family == "budget":
             parts.append(
@@ -449,6 +449,6 @@ def _contributors(
         .sum()
         .sort_values(ascending=False)
     )
-    shown = ", ".join(f"{pid} {load[pid]:,.1f}" for pid in load.index[:top])
+    shown = ", ".join(f"{pid} {load[pid]:,.2f}" for pid in load.index[:top])
     more = f" and {len(load) - top} more" if len(load) > top else ""
     return f" — largest: {shown}{more}"

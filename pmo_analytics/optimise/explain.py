@@ -11,6 +11,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .plan import Plan
 
 
+#: How many collisions an explanation names before summing up the rest.
+_MAX_BLOCKERS = 4
+
+
 def _money(v: float) -> str:
     return f"{v:,.0f}"
 
@@ -62,16 +66,17 @@ def plan_summary_text(plan: Plan, *, top: int = 50) -> str:
                     else f"; {_price(row.resource, row.shadow_price)}"
                 )
                 lines.append(
-                    f"  {row.resource} {row.period}: {row.used:,.1f} of {row.available:,.1f} used"
+                    f"  {row.resource} {row.period}: {row.used:,.2f} of {row.available:,.2f} used"
                     f" ({row.utilisation:.0%}), keeps {row.blocked} project(s) out{price}"
                 )
     return "\n".join(lines)
 
 
 def _price(resource: str, price: float) -> str:
+    # shadow prices are marginal: they hold for small changes around the plan
     if resource == "budget":
-        return f"another 100,000 is worth about {price * 100_000:,.2f} of value"
-    return f"one more {resource} FTE is worth about {price:,.2f} of value"
+        return f"at the margin, each extra 100,000 is worth about {price * 100_000:,.2f} of value"
+    return f"at the margin, {resource} is worth about {price:,.2f} of value per FTE"
 
 
 def _load_text(plan: Plan, project_id: str, col: int) -> list[str]:
@@ -83,8 +88,8 @@ def _load_text(plan: Plan, project_id: str, col: int) -> list[str]:
     for row in mine.itertuples(index=False):
         if row.family == "capacity":
             parts.append(
-                f"{row.need:,.1f} {row.resource} FTE in {row.period} where {max(row.remaining, 0):,.1f} remain "
-                f"(capacity {row.rhs:,.1f})"
+                f"{row.need:,.2f} {row.resource} FTE in {row.period} where {max(row.remaining, 0):,.2f} remain "
+                f"(capacity {row.rhs:,.2f})"
             )
         elif row.family == "budget":
             parts.append(
@@ -174,9 +179,13 @@ def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str
     start = plan.formulation.options.reset_index().set_index("col").at[int(best), "start"]
     blockers = _load_text(plan, project_id, int(best))
     if blockers:
+        shown = blockers[:_MAX_BLOCKERS]
+        more = len(blockers) - len(shown)
+        tail = f"; and {more} smaller overrun{'s' if more > 1 else ''}" if more else ""
         text = (
             f"{name} is not in the plan ({reason}): even at its best start {start} it would need "
-            + "; ".join(blockers)
+            + "; ".join(shown)
+            + tail
             + "."
         )
     else:

@@ -195,7 +195,7 @@ def placed_entries(
         }
     )
     merged = lines.merge(starts, on="code", how="inner", sort=False)
-    merged["pos"] = merged["start_pos"].to_numpy() + merged["offset"].to_numpy()
+    merged["pos"] = (merged["start_pos"].to_numpy() + merged["offset"].to_numpy()).astype(np.int64)
     merged = merged[(merged["pos"] >= 0) & (merged["pos"] < n_periods)]
     return (
         merged[["col", "pos", *by, amount]].rename(columns={amount: "coef"}).reset_index(drop=True)

@@ -11,9 +11,11 @@ and no variable value is read after a failed solve.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
+import sys
 import tempfile
 import time
 import warnings
@@ -53,7 +55,10 @@ def build_problem(
     formulation: Formulation, *, relax: bool = False
 ) -> tuple[pulp.LpProblem, pd.Series, list[tuple[str, list]]]:
     """A PuLP problem from the formulation (``relax``: binaries become continuous in [0, 1])."""
-    prob = pulp.LpProblem("portfolio", pulp.LpMaximize)
+    # Value is maximised as the minimisation of -value: CBC mishandles a MIP start of a
+    # maximisation whose objective is negative (it takes the start's cutoff on the wrong side
+    # of its own max -> min flip and can call the start optimal), so no flip is left to it.
+    prob = pulp.LpProblem("portfolio", pulp.LpMinimize)
     cols = formulation.columns
     binary = cols["binary"].to_numpy() & (not relax)
     n_x = len(formulation.options)
@@ -89,7 +94,7 @@ def build_problem(
     nz = np.flatnonzero(objective)
     # the formulation's constant is added to the objective and bound after solving
     prob.setObjective(
-        pulp.LpAffineExpression(zip(var_array[nz], objective[nz].tolist(), strict=True))
+        pulp.LpAffineExpression(zip(var_array[nz], (-objective[nz]).tolist(), strict=True))
     )
     constraints: list[tuple[str, list]] = []
     for block in formulation.blocks:
@@ -115,12 +120,34 @@ def build_problem(
     return prob, series, constraints
 
 
+@contextlib.contextmanager
+def _silenced_stdout():
+    """Send what C code writes to standard output (file descriptor 1) to /dev/null for a while."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 class _HiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
     """PuLP's in-process HiGHS, handing the variables' initial values over as a start."""
 
     def __init__(self, *args: object, warm_start: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._warm_start = warm_start
+
+    def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:
+        if self.msg:
+            super().createAndConfigureSolver(lp)
+            return
+        with _silenced_stdout():  # highspy prints its banner when a model is created
+            super().createAndConfigureSolver(lp)
 
     def callSolver(self, lp: pulp.LpProblem) -> None:
         if self._warm_start:
@@ -136,7 +163,7 @@ class _HiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
         super().callSolver(lp)
 
 
-_CBC_BOUND = re.compile(r"^(Upper|Lower) bound:\s+(\S+)", re.MULTILINE)
+_CBC_BOUND = re.compile(r"^(Lower) bound:\s+(\S+)", re.MULTILINE)
 _CBC_RESULT = re.compile(r"^Result - (.+)$", re.MULTILINE)
 
 
@@ -246,7 +273,7 @@ def solve(
     values = np.array(
         [v.varValue if v.varValue is not None else 0.0 for v in var_array], dtype=float
     )
-    objective = float(pulp.value(prob.objective) or 0.0)
+    objective = -float(pulp.value(prob.objective) or 0.0)  # the problem minimises -value
     bound = _bound(prob, engine, log, objective, relax)
     objective += formulation.constant
     bound = None if bound is None else bound + formulation.constant
@@ -281,23 +308,15 @@ def solve(
 def _bound(
     prob: pulp.LpProblem, engine: object, log: str, objective: float, relax: bool
 ) -> float | None:
+    """The best proven upper bound on the value (the problem minimises -value)."""
     if relax:
         # an LP's objective bounds the MIP only when the LP was solved to optimality
         return objective if prob.sol_status == pulp.LpSolutionOptimal else None
-    if (
-        prob.sol_status == pulp.LpSolutionOptimal
-        and isinstance(engine, pulp.PULP_CBC_CMD)
-        and "Upper bound" not in log
-    ):
-        return objective
     if isinstance(engine, pulp.HiGHS):
         info = prob.solverModel.getInfo()
-        bound = float(info.mip_dual_bound)
-        # PuLP hands HiGHS the minimisation of -objective: the dual bound is on that scale
-        return -bound if math.isfinite(bound) else None
+        lower = float(info.mip_dual_bound)  # a lower bound on -value
+        return -lower if math.isfinite(lower) else None
     found = _CBC_BOUND.search(log)
     if found:
-        bound = float(found.group(2))
-        # CBC minimises -objective for a maximisation: its bound is on that scale
-        return abs(bound) if bound < 0 <= objective else bound
+        return -float(found.group(2))  # CBC's "Lower bound" on -value
     return objective if prob.sol_status == pulp.LpSolutionOptimal else None
