@@ -247,3 +247,36 @@ def test_frontier_points_frame_columns(frontier):
     }
     assert expected <= set(frontier.points.columns)
     assert isinstance(frontier.points.index, pd.Index) and frontier.points.index.name == "point"
+
+
+# --------------------------------------------------------------------------- the chart
+def test_frontier_chart_marks_today_and_the_knee_and_lists_steps(frontier, tmp_path):
+    import vl_convert as vlc
+
+    from pmo_analytics.charts import chart_spec, frontier_chart, save_chart
+
+    spec = chart_spec(frontier_chart(frontier))
+    layers = spec["layer"]
+    assert [layer["mark"]["type"] for layer in layers] == [
+        "line",
+        "rule",
+        "circle",
+        "point",
+        "text",
+    ]
+    rows = spec["datasets"][layers[2]["data"]["name"]]
+    assert [r["level"] for r in rows] == pytest.approx(list(frontier.points["budget"]))
+    for row, (_, point) in zip(rows, frontier.points.iterrows(), strict=True):
+        assert row["entered"] == (point["entered"] or "—")
+        assert row["left"] == (point["left"] or "—")
+    tooltip = {t["field"] for t in layers[2]["encoding"]["tooltip"]}
+    assert {"entered", "left", "status", "gap", "n_selected"} <= tooltip
+    marked = spec["datasets"][layers[3]["data"]["name"]]
+    assert {r["mark"]: r["point"] for r in marked} == {
+        "today": int(frontier.current.name),
+        "knee": int(frontier.knee.name),
+    }
+    assert "feasible" in layers[1]["transform"][0]["filter"]  # gap to the bound, when not proven
+    svg = vlc.vegalite_to_svg(spec)
+    assert "today" in svg and "knee" in svg and "Budget over the horizon" in svg
+    assert save_chart(frontier_chart(frontier), tmp_path / "f.png").stat().st_size > 5_000

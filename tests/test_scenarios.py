@@ -444,3 +444,26 @@ def test_run_scenarios_from_files_without_a_base_run(sample_portfolio):
     for plan in result.plans.values():
         assert plan.is_solution() and check_plan(plan).empty
         assert math.isfinite(plan.objective)
+
+
+# --------------------------------------------------------------------------- the charts
+def test_comparison_charts(comparison):
+    import vl_convert as vlc
+
+    from pmo_analytics.charts import chart_spec, scenario_changes_chart, scenario_comparison_chart
+
+    spec = chart_spec(scenario_comparison_chart(comparison))
+    value, spend = spec["hconcat"]
+    rows = spec["datasets"][(value["layer"][0].get("data") or value["data"])["name"]]
+    assert [r["scenario"] for r in rows] == list(comparison.table.index)
+    assert [r["objective"] for r in rows] == pytest.approx(list(comparison.table["objective"]))
+    assert rows[0]["delta"] == "baseline" and rows[1]["delta"].startswith("-")
+    ticks = spec["datasets"][(spend["layer"][1].get("data") or spend["data"])["name"]]
+    assert [t["budget"] for t in ticks] == pytest.approx(list(comparison.table["budget"]))
+    assert "cut 30%" in vlc.vegalite_to_svg(spec)
+
+    spec = chart_spec(scenario_changes_chart(comparison))
+    cells = spec["datasets"][spec["data"]["name"]]
+    assert len(cells) == len(comparison.changes)
+    assert {c["change"] for c in cells} == set(comparison.changes["change"])
+    assert vlc.vegalite_to_svg(spec).startswith("<svg")
