@@ -413,7 +413,7 @@ def hiring_needed(
         given = pd.concat([given, earliest_starts(portfolio).loc[extra]])
         ids = list(given.index)
     _check_rules(portfolio, pd.Index(ids))
-    if not flexible_starts:
+    if not flexible_starts or given.empty:
         return _fixed_hires(portfolio, given, respect_budget=respect_budget)
     return _flexible_hires(
         portfolio,

@@ -222,6 +222,8 @@ def test_fixed_starts_need_exactly_the_shortfall(hand: pa.Portfolio) -> None:
     alone = pa.hiring_needed(hand, ["B"], flexible_starts=False, include_committed=False)
     assert alone.attrs["total"] == 0.0
     assert list(alone.attrs["starts"].index) == ["B"]
+    nothing = pa.hiring_needed(hand, [], include_committed=False)
+    assert nothing.attrs["total"] == 0.0 and nothing["demand"].sum() == 0.0
 
 
 def test_flexible_starts_move_work_out_of_the_crunch(hand: pa.Portfolio) -> None:
