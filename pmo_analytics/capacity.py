@@ -563,11 +563,7 @@ def _flexible_hires(
         constant=0.0,
     )
     warm = _warm_start(portfolio, model, given, capacity.rows, n_cols, respect_budget)
-    # CBC 2.10 takes a maximisation's start with a negative objective for the optimum (see
-    # /tmp/optimiser_bugs.md), so only HiGHS gets it; the given starts are compared below
-    result = solve(
-        model, solver=solver, time_limit=time_limit, warm_start=warm if solver == "highs" else None
-    )
+    result = solve(model, solver=solver, time_limit=time_limit, warm_start=warm)
     if result.values is None:
         if result.status == "infeasible":
             raise ValueError(
