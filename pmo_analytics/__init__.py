@@ -76,6 +76,9 @@ _EXPORTS: dict[str, str] = {
     "rag_status": "health",
     "needs_attention": "health",
     "continue_or_stop": "health",
+    # the leadership pack
+    "write_report": "report",
+    "write_workbook": "report",
     # robustness under uncertainty and quarterly replanning
     "uncertainty_ranges": "uncertainty",
     "UncertaintyRanges": "uncertainty",
