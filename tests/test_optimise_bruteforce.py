@@ -82,7 +82,7 @@ def check_against_brute_force(portfolio, options: OptimiseOptions):
 
 
 @given(data=st.data())
-@settings(max_examples=30, **SETTINGS)
+@settings(max_examples=25, **SETTINGS)
 def test_objective_equals_brute_force_with_random_options(data):
     portfolio = data.draw(small_portfolios(max_projects=12), label="portfolio")
     options = data.draw(run_options(portfolio), label="options")
@@ -104,7 +104,7 @@ FAMILIES = [
 
 @pytest.mark.parametrize("family", FAMILIES)
 @given(data=st.data())
-@settings(max_examples=4, **SETTINGS)
+@settings(max_examples=3, **SETTINGS)
 def test_objective_equals_brute_force_per_option(family, data):
     portfolio = data.draw(small_portfolios(max_projects=9), label="portfolio")
     if family == "allow_stop_in_flight":
@@ -117,7 +117,7 @@ def test_objective_equals_brute_force_per_option(family, data):
 
 
 @given(data=st.data())
-@settings(max_examples=6, **SETTINGS)
+@settings(max_examples=5, **SETTINGS)
 def test_infeasible_cases_agree_and_are_diagnosed(data):
     # tight limits, much must-run work and no cover: mostly infeasible
     seed = data.draw(st.integers(0, 2**32 - 1), label="seed")
@@ -138,7 +138,7 @@ def test_infeasible_cases_agree_and_are_diagnosed(data):
 @given(
     portfolio=small_portfolios(max_projects=8), factor=st.sampled_from([1.0, 1.2, 1.5, 2.0, 5.0])
 )
-@settings(max_examples=6, **SETTINGS)
+@settings(max_examples=4, **SETTINGS)
 def test_more_budget_never_lowers_the_optimum(portfolio, factor):
     options = OptimiseOptions(
         shadow_prices=False, budget=0.5 * float(portfolio.cashflows["cost"].sum())
@@ -159,7 +159,7 @@ def test_more_budget_never_lowers_the_optimum(portfolio, factor):
 
 
 @given(portfolio=small_portfolios(max_projects=8))
-@settings(max_examples=6, **SETTINGS)
+@settings(max_examples=4, **SETTINGS)
 def test_cbc_and_highs_agree_on_the_optimum(portfolio):
     cbc = optimise(portfolio, shadow_prices=False)
     highs = optimise(portfolio, solver="highs", shadow_prices=False)

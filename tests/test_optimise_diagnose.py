@@ -90,15 +90,14 @@ def assert_reasons_plausible(plan) -> None:
 # --------------------------------------------------------------------------- reasons
 @given(data=st.data())
 @settings(
-    max_examples=10,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 def test_reasons_are_plausible_on_random_portfolios(data):
     portfolio = data.draw(small_portfolios(max_projects=9), label="portfolio")
     options = data.draw(run_options(portfolio), label="options")
-    # cumulative budgets are left out while their reasons are wrong (the strict xfail test below)
-    plan = optimise(portfolio, options.replace(cumulative_budget=False))
+    plan = optimise(portfolio, options)
     assert_valid(plan)
     if plan.is_solution():
         assert_reasons_plausible(plan)
@@ -163,12 +162,7 @@ def test_reasons_on_the_hand_made_cases():
     assert_reasons_plausible(plan)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with cumulative_budget the exclusion reasons read each period's budget alone "
-    "(carry-forward fixed at the solver's values): C is said to be out for 'budget' although 7,000 "
-    "carried forward is free and only Dev capacity blocks it",
-)
+# regression: reasons used to read each period's budget alone under a cumulative budget (d12f916)
 def test_cumulative_budget_reasons_count_the_money_carried_forward():
     portfolio = toy_portfolio(
         [
