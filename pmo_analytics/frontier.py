@@ -53,11 +53,16 @@ class Frontier:
     points : DataFrame
         One row per point, in increasing order of the swept limit (index ``point``):
         scale and budget [currency] (budget frontier) or epsilon (exposure cap [currency],
-        risk frontier); objective, bound, gap, status, n_selected, spend (cost in the
-        horizon [currency]), exposure [currency], value (strategic), entered and left
-        (project ids, comma separated, against the previous point with a plan), n_entered,
-        n_left, marginal (objective gained per unit of currency of the swept limit since the
-        previous point), current (the plan at today's limit), knee, seconds.
+        risk frontier); objective; bound (the best proven upper bound at this level: the
+        point's own, or a looser point's when lower, since value can only grow as the limit
+        loosens) and gap against it; status; n_selected, spend (cost in the horizon
+        [currency]), exposure [currency], value (strategic); entered and left (project ids,
+        comma separated, against the previous point with a plan), n_entered, n_left;
+        marginal (objective gained per unit of currency of the swept limit since the
+        previous point); plan_from (the point whose selection this point holds: itself, or a
+        tighter point whose plan beat what a time-limited search found here — so the
+        objective never falls as the limit loosens); current (the plan at today's limit);
+        knee; seconds.
     selections : DataFrame
         project_id × point: True where selected.
     starts : DataFrame
@@ -191,6 +196,68 @@ def _knee(x: np.ndarray, y: np.ndarray) -> int | None:
     return int(np.flatnonzero(ok)[best])
 
 
+def _keep_better_tighter_plans(plans: list[Plan]) -> tuple[list[Plan], list[int]]:
+    """Points in sweep order (tight to loose): a tighter point's plan obeys every looser limit.
+
+    When a search stopped by its time limit leaves a point worse than a tighter point's plan,
+    that plan is kept for it instead (re-read at the point's level, status ``feasible``, with
+    a note). Returns the plans and, per point, the point whose selection it holds. Skipped
+    for models with helper columns (cumulative budget), whose values the plan does not keep.
+    """
+    from .optimise.run import assemble_plan
+
+    out, source = list(plans), list(range(len(plans)))
+    best: int | None = None
+    for i, plan in enumerate(plans):
+        model = plan.formulation
+        worse = (
+            best is not None
+            and plan.status != "infeasible"
+            and model is not None
+            and len(model.columns) == len(model.options)
+            and out[best].objective
+            > (plan.objective if plan.is_solution() else -math.inf)
+            + 1e-9 * max(1.0, abs(out[best].objective))
+        )
+        if worse:
+            kept = out[best].solution.reindex(model.options.index, fill_value=0.0).to_numpy()
+            note = (
+                f"the search at this level stopped at {plan.objective:,.4g}; the plan of point "
+                f"{source[best]} (a tighter limit, so it obeys this one) is better and is kept"
+            )
+            replaced = assemble_plan(
+                plan.portfolio,
+                model,
+                plan.options,
+                kept,
+                status="feasible",
+                bound=plan.bound,
+                solver=plan.solver,
+                notes=[note, *plan.notes],
+                timings=plan.timings,
+            )
+            out[i] = dataclasses.replace(replaced, seconds=plan.seconds)
+            source[i] = source[best]
+        if out[i].is_solution() and (best is None or out[i].objective >= out[best].objective):
+            best = i
+    return out, source
+
+
+def _tightest_bounds(plans: list[Plan]) -> np.ndarray:
+    """Best proven bound per point: its own, or a looser point's when lower (value can only
+    grow as the limit loosens)."""
+    bounds = np.array([p.bound if p.is_solution() else math.nan for p in plans], dtype=float)
+    tightest = bounds.copy()
+    running = math.inf
+    for i in range(len(bounds) - 1, -1, -1):
+        if np.isfinite(bounds[i]):
+            running = min(running, bounds[i])
+        if np.isfinite(tightest[i]) or plans[i].is_solution():
+            tightest[i] = running if math.isfinite(running) else tightest[i]
+    objective = np.array([p.objective if p.is_solution() else math.nan for p in plans])
+    return np.maximum(tightest, objective)
+
+
 def _assemble(
     plans: list[Plan],
     frame: pd.DataFrame,
@@ -199,6 +266,7 @@ def _assemble(
     current: int | None,
 ) -> Frontier:
     """Points, selections and step changes from the plans of a sweep (in sweep order)."""
+    plans, source = _keep_better_tighter_plans(plans)
     index = plans[0].schedule.index
     selections = pd.DataFrame(
         {i: p.schedule["selected"].reindex(index, fill_value=False) for i, p in enumerate(plans)}
@@ -230,8 +298,7 @@ def _assemble(
         previous = i
     points = frame.assign(
         objective=[p.objective if p.is_solution() else math.nan for p in plans],
-        bound=[p.bound for p in plans],
-        gap=[p.gap for p in plans],
+        bound=_tightest_bounds(plans),
         status=[p.status for p in plans],
         n_selected=[p.n_selected for p in plans],
         spend=[p.total_cost if p.is_solution() else math.nan for p in plans],
@@ -240,6 +307,9 @@ def _assemble(
         entered=entered,
         left=left,
     )
+    gap = (points["bound"] - points["objective"]) / points["objective"].abs().clip(lower=1e-9)
+    points.insert(points.columns.get_loc("bound") + 1, "gap", gap.where(solved, math.nan))
+    points["plan_from"] = source
     points["n_entered"] = [len(s.split(", ")) if s else 0 for s in entered]
     points["n_left"] = [len(s.split(", ")) if s else 0 for s in left]
     marginal = np.full(len(points), math.nan)

@@ -22,6 +22,7 @@ concurrent solves never share files.
 from __future__ import annotations
 
 import copyreg
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -93,7 +94,10 @@ def run_parallel(
     """
     _check_n_jobs(n_jobs)
     work = list(items)
-    from tqdm.auto import tqdm
+    with warnings.catch_warnings():
+        # in a notebook without ipywidgets tqdm.auto falls back to a text bar, with a warning
+        warnings.simplefilter("ignore")
+        from tqdm.auto import tqdm
 
     bar = tqdm(total=len(work), desc=desc, disable=not progress, leave=False)
     try:

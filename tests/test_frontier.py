@@ -280,3 +280,66 @@ def test_frontier_chart_marks_today_and_the_knee_and_lists_steps(frontier, tmp_p
     svg = vlc.vegalite_to_svg(spec)
     assert "today" in svg and "knee" in svg and "Budget over the horizon" in svg
     assert save_chart(frontier_chart(frontier), tmp_path / "f.png").stat().st_size > 5_000
+
+
+# --------------------------------------------------------------------------- time-limited points
+def test_a_better_plan_of_a_tighter_point_is_kept(small, frontier):
+    """A looser point whose (time-limited) search did worse keeps the tighter point's plan."""
+    import dataclasses
+
+    from pmo_analytics.frontier import _assemble
+    from pmo_analytics.optimise.run import assemble_plan
+
+    tight, loose = frontier.plans[1], frontier.plans[3]
+    model = loose.formulation
+    must = model.options.index.get_level_values("project_id").isin(
+        model.projects.index[model.projects["must"]]
+    )
+    # a poor but valid plan at the loose level: only the must-run work, first start each
+    values = np.zeros(len(model.columns))
+    firsts = model.options[must].groupby(level="project_id")["col"].min()
+    values[firsts.to_numpy()] = 1.0
+    poor = assemble_plan(
+        loose.portfolio,
+        model,
+        loose.options,
+        values,
+        status="feasible",
+        bound=loose.bound + 5,
+        solver="cbc",
+    )
+    assert check_plan(poor).empty and poor.objective < tight.objective
+    poor = dataclasses.replace(poor, seconds=1.0)
+    swept = _assemble(
+        [tight, poor],
+        frontier.points.loc[[1, 3], ["scale", "budget"]].reset_index(drop=True),
+        "budget",
+        "budget",
+        1,
+    )
+    kept = swept.plans[1]
+    assert list(swept.points["plan_from"]) == [0, 0]
+    assert kept.objective == pytest.approx(tight.objective)
+    assert list(kept.selected) == list(tight.selected)
+    assert kept.status == "feasible" and "plan of point 0" in kept.notes[0]
+    assert kept.portfolio is loose.portfolio  # read at its own (looser) level
+    assert check_plan(kept).empty
+    assert swept.points.loc[1, "entered"] == "" and swept.points.loc[1, "left"] == ""
+    # the tight point's bound (proven) is at most the loose one's: nothing to tighten there,
+    # and the loose point keeps its own bound
+    assert swept.points.loc[1, "bound"] == pytest.approx(loose.bound + 5)
+
+
+def test_bounds_tighten_from_looser_points(frontier):
+    import dataclasses
+
+    from pmo_analytics.frontier import _tightest_bounds
+
+    plans = list(frontier.plans)
+    objective = [p.objective for p in plans]
+    loose_bound = objective[-1]  # proven optimal at the loosest level
+    widened = [
+        dataclasses.replace(p, bound=objective[-1] + 100, status="feasible") for p in plans[:-1]
+    ] + [plans[-1]]
+    bounds = _tightest_bounds(widened)
+    np.testing.assert_allclose(bounds, np.maximum(loose_bound, objective))
