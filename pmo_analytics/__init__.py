@@ -93,6 +93,7 @@ _EXPORTS: dict[str, str] = {
     "read_previous_plan": "replan",
     "PreviousPlan": "replan",
     "PreviousPlanError": "replan",
+    "write_replan_outputs": "replan",
     # scenarios, frontiers and parallel runs
     "Scenario": "scenarios",
     "ScenarioError": "scenarios",

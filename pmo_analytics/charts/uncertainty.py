@@ -28,7 +28,11 @@ def _frame(source: object, attribute: str, needed: tuple[str, ...]) -> pd.DataFr
 
 
 def core_index_chart(
-    result: object, *, top: int | None = 40, title: str | None = None
+    result: object,
+    *,
+    top: int | None = None,
+    show_must: bool = False,
+    title: str | None = None,
 ) -> alt.LayerChart:
     """Each project's core index: the share of samples whose best plan selects it.
 
@@ -38,8 +42,11 @@ def core_index_chart(
         :func:`pmo_analytics.monte_carlo`'s result or its ``core_index`` frame (index
         project_id; name, frequency, core, in_plan).
     top : int, optional
-        Show the ``top`` projects with the highest core index, after leaving out those never
-        selected in any sample (None: every project).
+        Show at most this many projects, highest core index first (None: all). Projects no
+        sample selected are always left out.
+    show_must : bool
+        Also show in-flight and mandatory projects (selected in every sample by rule; left
+        out by default, so the bars are the decisions). Needs the frame's ``must`` column.
     title : str, optional
 
     Returns
@@ -59,8 +66,10 @@ def core_index_chart(
     """
     frame = _frame(result, "core_index", ("name", "frequency", "core", "in_plan"))
     data = frame.rename_axis("project_id").reset_index()
+    if not show_must and "must" in data.columns:
+        data = data[~data["must"].astype(bool)]
     data = data[["project_id", "name", "frequency", "core", "in_plan"]]  # periods do not serialise
-    data = data[data["frequency"].fillna(0) > 0] if top is not None else data
+    data = data[data["frequency"].fillna(0) > 0]
     data = data.sort_values(["frequency", "project_id"], ascending=[False, True], kind="stable")
     if top is not None:
         data = data.head(int(top))
@@ -96,7 +105,9 @@ def core_index_chart(
     heading = title or "Core index: how robust is each project's place in the plan?"
     return alt.layer(*layers).properties(
         title=alt.TitleParams(
-            heading, subtitle="Solid: in the chosen plan; dashed lines: the always/never thresholds"
+            heading,
+            subtitle="Solid: in the chosen plan; dashed lines: the always/never thresholds"
+            + ("" if show_must else "; in-flight and mandatory work (always in) not shown"),
         )
     )
 
@@ -139,7 +150,7 @@ def value_distribution_chart(
     base = alt.Chart(data, width=WIDTH, height=HEIGHT)
     bars = base.mark_bar(color=PALETTE[0], opacity=0.85).encode(
         x=alt.X("value:Q", bin=alt.Bin(maxbins=int(bins)), title="Best portfolio value in the sample"),
-        y=alt.Y("count():Q", title="Samples"),
+        y=alt.Y("count():Q", title="Samples", axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[alt.Tooltip("count():Q", title="Samples")],
     )  # fmt: skip
     median = base.mark_rule(color="#000000", strokeDash=[4, 3], size=2).encode(
