@@ -517,7 +517,7 @@ def replan(
         changes["churn_penalty"] = float(churn_penalty)
     plan = optimise(rolled, options.replace(**changes))
     table = (
-        describe_changes(plan, previous, started=started, continuing=continuing, original=portfolio)
+        describe_changes(plan, previous, started=started, continuing=continuing)
         if plan.is_solution()
         else pd.DataFrame(columns=CHANGE_COLUMNS)
     )
@@ -568,7 +568,6 @@ def describe_changes(
     *,
     started: pd.DataFrame | None = None,
     continuing: pd.DataFrame | None = None,
-    original: Portfolio | None = None,
 ) -> pd.DataFrame:
     """The changes.csv table: one row per project whose decision changed, with its reason.
 
@@ -581,8 +580,6 @@ def describe_changes(
         :func:`roll_forward`'s record of projects taken as started.
     continuing : DataFrame, optional
         continue_or_stop figures of in-flight work (for the reasons of stops).
-    original : Portfolio, optional
-        The portfolio before rolling forward (to tell removed projects from closed ones).
 
     Returns
     -------
@@ -615,7 +612,8 @@ def describe_changes(
     later = pd.Series(both, index=ids) & (moved != 0)
     kind[later & (moved > 0)] = "deferred"
     kind[later & (moved < 0)] = "pulled_forward"
-    kind[was & ~now & ~in_flight & ~began] = "dropped"
+    # work that has finished leaves the plan without a decision: not a change
+    kind[was & ~now & ~in_flight & ~began & ~status.eq("completed")] = "dropped"
     kind[~was & now] = "newly_selected"
     changed = kind[kind != ""]
     rows = []
@@ -627,7 +625,7 @@ def describe_changes(
                 "change": what,
                 "previous_start": _label(was_start.get(pid)),
                 "start": _label(now_start.get(pid)) if now.get(pid, False) else "",
-                "reason": _reason(what, pid, plan, previous, started, continuing, original),
+                "reason": _reason(what, pid, plan, previous, started, continuing),
             }
         )
     table = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
@@ -662,7 +660,6 @@ def _reason(
     previous: PreviousPlan,
     started: pd.DataFrame,
     continuing: pd.DataFrame,
-    original: Portfolio | None,
 ) -> str:
     schedule = plan.schedule
     old = previous.table

@@ -233,7 +233,7 @@ def uncertainty_ranges(
         cashflows["cost"].to_numpy(dtype=float),
         RANGE_COLUMNS["cost"],
         spreads["cost"],
-        cost_keys.reset_index(drop=True).set_axis(cashflows.index),
+        cost_keys,
         problems,
     )
     demand_table = portfolio.demand
@@ -320,8 +320,9 @@ def _check_choice(name: str, value: str, valid: tuple[str, ...]) -> None:
 
 
 @dataclass(frozen=True, eq=False)
-class _Draws:
-    """Drawn figures: one row per sample, one column per cost line / demand line / project."""
+class Draws:
+    """Drawn figures [currency, FTE, value units]: one row per sample; one column per cashflows
+    line (``cost``), demand line (``fte``) and project (``value``), in the portfolio's order."""
 
     cost: np.ndarray
     fte: np.ndarray
@@ -337,7 +338,7 @@ def draw_samples(
     distribution: str = "pert",
     correlation: str = "project",
     first: int = 0,
-) -> _Draws:
+) -> Draws:
     """Draw ``n_samples`` figures for every line (samples ``first .. first + n_samples - 1``).
 
     Sample ``i`` is drawn from ``numpy.random.default_rng([seed, i])`` alone: uniforms for the
@@ -367,7 +368,7 @@ def draw_samples(
         cols = [frame[c].to_numpy(dtype=float)[None, :] for c in ("low", "mode", "high")]
         return inverse_cdf(*cols, u, distribution)
 
-    return _Draws(
+    return Draws(
         cost=figures(ranges.cost, u_cost),
         fte=figures(ranges.demand, u_fte),
         value=figures(ranges.value, u_value),
@@ -673,7 +674,7 @@ def _draws_for(
     distribution: str,
     correlation: str,
     spreads: dict,
-) -> _Draws:
+) -> Draws:
     """Check the arguments shared by :func:`monte_carlo` and :func:`overrun_risk`; draw."""
     if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer) or n_samples < 1:
         raise ValueError(f"n_samples={n_samples!r} must be a whole number of at least 1")
@@ -789,7 +790,7 @@ def overrun_risk(
 
 
 def _sample_frame(
-    records: list[dict], draws: _Draws, portfolio: Portfolio
+    records: list[dict], draws: Draws, portfolio: Portfolio
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     selected = np.vstack([r["selected"] for r in records])
     starts = np.vstack([r["start"] for r in records])
@@ -831,7 +832,7 @@ def _sum_by(values: np.ndarray, key: np.ndarray, n_keys: int) -> np.ndarray:
 
 
 def _overrun(
-    portfolio: Portfolio, plan: Plan, options: OptimiseOptions, draws: _Draws
+    portfolio: Portfolio, plan: Plan, options: OptimiseOptions, draws: Draws
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Use of budget and capacity by the chosen plan in every sample, against the limits."""
     starts = plan.starts

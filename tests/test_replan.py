@@ -270,6 +270,21 @@ def test_stopping_in_flight_work_frees_its_remaining_cost(portfolio, first):
     assert dear.plan.schedule.at[target, "selected"]
 
 
+def test_finished_work_is_no_change_but_cancelled_work_is_dropped(portfolio, first):
+    schedule = first.schedule
+    done = schedule.index[schedule["reason"].eq("in_flight")][0]
+    cancelled = schedule.index[schedule["reason"].eq("selected")][0]
+    projects = portfolio.projects.drop(columns=["first_start", "last_start", "strategic_value"])
+    projects.loc[done, "status"] = "completed"
+    projects.loc[cancelled, "status"] = "cancelled"
+    result = pa.replan(portfolio.replace(projects=projects), first, options=OPTIONS)
+    assert check_plan(result.plan).empty
+    changes = result.changes.set_index("project_id")
+    assert done not in changes.index
+    assert changes.at[cancelled, "change"] == "dropped"
+    assert changes.at[cancelled, "reason"] == "its status is now cancelled"
+
+
 def test_invalid_replan_options_are_refused(portfolio, first):
     with pytest.raises(ValueError, match="applies only when stop_in_flight"):
         pa.replan(portfolio, first, termination_cost=0.2)
@@ -304,7 +319,7 @@ def test_each_kind_of_change_is_named_with_its_reason(portfolio, first):
         index=pd.Index(["OLD9"], name="project_id"),
     )  # fmt: skip
     previous = PreviousPlan(table=pd.concat([table, gone]))
-    changes = describe_changes(first, previous, original=portfolio).set_index("project_id")
+    changes = describe_changes(first, previous).set_index("project_id")
     assert changes.at[moved_later, "change"] == "deferred"
     assert changes.at[moved_later, "reason"].startswith(
         f"start moved from {schedule.at[moved_later, 'start'] - 1} to {schedule.at[moved_later, 'start']}"
