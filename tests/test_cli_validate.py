@@ -136,3 +136,22 @@ def test_run_on_a_workbook(tmp_path, capsys):
     )
     assert run(["validate", str(book)]) == EXIT_OK
     assert "Portfolio of 8 projects" in capsys.readouterr().out
+
+
+def test_run_on_a_broken_workbook_names_the_sheet(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from pmo_analytics.io import write_portfolio
+    from pmo_analytics.synthetic import generate_portfolio
+
+    book = write_portfolio(
+        generate_portfolio(8, n_periods=4, n_roles=2, seed=1), tmp_path / "p.xlsx"
+    )
+    workbook = load_workbook(book)
+    workbook["budget"]["B3"] = -10
+    workbook.save(book)
+    before = folder_hash(tmp_path)
+    assert run(["validate", str(book)]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "p.xlsx[budget]    3  amount  -10    must not be negative" in err
+    assert folder_hash(tmp_path) == before
