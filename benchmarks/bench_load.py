@@ -5,7 +5,8 @@ Setup generates the portfolio (:func:`pmo_analytics.synthetic.generate_portfolio
 once with :func:`pmo_analytics.write_portfolio` (not timed); the timed run is
 :func:`pmo_analytics.load_portfolio` in a fresh process, so the lazy imports the loader makes
 (pyarrow's CSV reader, openpyxl) count, as they would for a user. Target for the CSV case: under
-2 s and 500 MB on a 2-core machine. Run: ``python -m benchmarks load``.
+2 s and 500 MB on a 2-core machine. ``cpu_s`` is the CPU time of the run (all threads), a
+steadier figure than wall-clock seconds on a busy machine. Run: ``python -m benchmarks load``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import io
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from benchmarks.harness import Case
@@ -38,9 +40,11 @@ def _written(n_projects: int, n_periods: int, n_roles: int, suffix: str = ""):
 
 
 def _load(path: Path) -> dict:
+    started = time.process_time()
     from pmo_analytics.io import load_portfolio
 
     portfolio = load_portfolio(path)
+    cpu = time.process_time() - started
     rows = sum(
         len(getattr(portfolio, name))
         for name in (
@@ -53,15 +57,21 @@ def _load(path: Path) -> dict:
             "actuals",
         )
     )
-    return {"projects": len(portfolio.projects), "rows": rows + len(portfolio.projects)}
+    return {
+        "projects": len(portfolio.projects),
+        "rows": rows + len(portfolio.projects),
+        "cpu_s": cpu,
+    }
 
 
 def _validate(path: Path) -> dict:
+    started = time.process_time()
     from pmo_analytics.cli import run
 
     with contextlib.redirect_stdout(io.StringIO()) as out:
         code = run(["validate", str(path)])
-    return {"exit_code": code, "printed_lines": out.getvalue().count("\n")}
+    cpu = time.process_time() - started
+    return {"exit_code": code, "printed_lines": out.getvalue().count("\n"), "cpu_s": cpu}
 
 
 CASES = [
