@@ -63,7 +63,7 @@ def plan_summary_text(plan: Plan, *, top: int = 50) -> str:
                 price = (
                     ""
                     if not np.isfinite(row.shadow_price or np.nan)
-                    else f"; {_price(row.resource, row.shadow_price)}"
+                    else f"; {_price(row.resource, row.period, row.shadow_price)}"
                 )
                 lines.append(
                     f"  {row.resource} {row.period}: {row.used:,.2f} of {row.available:,.2f} used"
@@ -72,11 +72,13 @@ def plan_summary_text(plan: Plan, *, top: int = 50) -> str:
     return "\n".join(lines)
 
 
-def _price(resource: str, price: float) -> str:
+def _price(resource: str, period: object, price: float) -> str:
     # shadow prices are marginal: they hold for small changes around the plan
     if resource == "budget":
-        return f"at the margin, each extra 100,000 is worth about {price * 100_000:,.2f} of value"
-    return f"at the margin, {resource} is worth about {price:,.2f} of value per FTE"
+        return f"at the margin, another 100,000 in {period} is worth about {price * 100_000:,.2f} of value"
+    return (
+        f"at the margin, one more {resource} FTE in {period} is worth about {price:,.2f} of value"
+    )
 
 
 def _load_text(plan: Plan, project_id: str, col: int) -> list[str]:

@@ -266,12 +266,10 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
     blocks: list[Block] = []
     option_project = opts.index.get_level_values("project_id")
 
-    # objective: value, a tie-break towards earlier starts, churn penalties
+    # objective: value and churn penalties. No tie-break term: tiny perturbations of the
+    # objective lead CBC 2.10 with a MIP start to prune better plans and call a worse one
+    # optimal. Ties between starts are settled after the solve (heuristic.earliest_starts).
     objective = opts["value"].to_numpy(dtype=float).copy()
-    scale = float(np.nanmax(np.abs(objective))) if len(objective) else 1.0
-    scale = scale if scale > 0 else 1.0
-    tie = 1e-7 * scale / max(n_periods, 1) / max(len(candidates), 1)
-    objective -= tie * (opts["pos"].to_numpy() - opts["pos"].min() if len(opts) else 0)
     constant = 0.0
     if options.previous_starts and options.churn_penalty > 0:
         previous = pd.Series(options.previous_starts, dtype=object)

@@ -131,3 +131,62 @@ def greedy_plan(formulation: Formulation) -> np.ndarray | None:
     if np.any(np.abs(used - rhs)[equal] > 1e-6):
         return None  # must-run work the heuristic could not place (e.g. no start at all)
     return x
+
+
+def earliest_starts(formulation: Formulation, x: np.ndarray) -> np.ndarray:
+    """The same selection with every project moved to its earliest start that changes nothing.
+
+    Many optima differ only in when some projects start; the solver returns whichever it met
+    first. This settles such ties the way a PMO would — as early as the other projects allow —
+    and deterministically: projects are taken in order of their start (then column), each
+    moved to its earliest option that keeps every row satisfied and the objective no lower.
+
+    Examples
+    --------
+    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.optimise.formulation import build_formulation
+    >>> from pmo_analytics.optimise.options import OptimiseOptions
+    >>> f = build_formulation(generate_portfolio(15, seed=4), OptimiseOptions())
+    >>> x = greedy_plan(f)
+    >>> bool((earliest_starts(f, x) @ f.columns["objective"] >= x @ f.columns["objective"] - 1e-9))
+    True
+    """
+    matrix, rhs, _ = _system(formulation)
+    blocks = formulation.blocks
+    equal = (
+        np.concatenate([np.full(b.size, b.sense == "==") for b in blocks])
+        if blocks
+        else np.zeros(0, bool)
+    )
+    n_x = len(formulation.options)
+    x = np.asarray(x, dtype=float).copy()
+    used = matrix @ x[:n_x]
+    # continuous helper columns (carried-forward budget) keep their values
+    if len(formulation.columns) > n_x:
+        full = formulation.sparse_matrix()
+        helpers = full[:, n_x:] @ x[n_x:]
+        sign = np.concatenate([np.full(b.size, -1.0 if b.sense == ">=" else 1.0) for b in blocks])
+        used = used + helpers * sign
+    tol = 1e-7 * np.maximum(1.0, np.abs(rhs))
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    objective = formulation.columns["objective"].to_numpy()
+    opts = formulation.options
+    codes = pd.factorize(opts.index.get_level_values("project_id"))[0]
+    pos = opts["pos"].to_numpy()
+    cols = opts["col"].to_numpy()
+    chosen = np.flatnonzero(x[:n_x] > 0.5)
+    for col in chosen[np.lexsort((cols[chosen], pos[chosen]))]:
+        earlier = cols[(codes == codes[col]) & (pos < pos[col])]
+        for other in earlier[np.argsort(pos[earlier], kind="stable")]:
+            if objective[other] < objective[col] - 1e-12:
+                continue
+            trial = used.copy()
+            trial[indices[indptr[col] : indptr[col + 1]]] -= data[indptr[col] : indptr[col + 1]]
+            trial[indices[indptr[other] : indptr[other + 1]]] += data[
+                indptr[other] : indptr[other + 1]
+            ]
+            ok = np.all(trial <= rhs + tol) and np.all(np.abs(trial - rhs)[equal] <= 1e-6)
+            if ok:
+                used, x[col], x[other] = trial, 0.0, 1.0
+                break
+    return x

@@ -64,9 +64,14 @@ class Plan:
     spend : DataFrame
         period, category, cost [currency] of the selected projects (tidy, for stacking).
     binding : DataFrame
-        Limits that bind: resource, period, used, available, slack, utilisation,
-        shadow_price (value per extra unit: per FTE or per unit of currency), blocked
-        (excluded projects this limit keeps out).
+        Limits that bind — (nearly) full, or keeping an excluded project out: resource,
+        period, used, available, slack, utilisation, shadow_price, blocked (excluded
+        projects this limit keeps out).
+    prices : DataFrame
+        Shadow price of every budget and capacity limit: resource, period, shadow_price —
+        the marginal value of one more unit (per FTE for roles, per unit of currency for the
+        budget) in the LP that keeps the plan's selection and lets excluded projects in
+        fractionally; empty when ``options.shadow_prices`` is off.
     diagnosis : DataFrame
         For an infeasible run: the smallest relaxation that would make the rules hold, one
         row per relaxed limit with a plain-words ``message``; empty otherwise.
@@ -85,6 +90,7 @@ class Plan:
     utilisation: pd.DataFrame
     spend: pd.DataFrame
     binding: pd.DataFrame
+    prices: pd.DataFrame
     diagnosis: pd.DataFrame
     options: OptimiseOptions
     portfolio: Portfolio = field(repr=False)
@@ -120,9 +126,11 @@ class Plan:
 
     @property
     def shadow_prices(self) -> pd.DataFrame:
-        """Shadow prices of budget and capacity rows with a nonzero price."""
-        prices = self.binding[self.binding["shadow_price"].fillna(0.0) > 0]
-        return prices[["resource", "period", "shadow_price"]].reset_index(drop=True)
+        """Shadow prices of budget and capacity limits with a nonzero price, highest first."""
+        priced = self.prices[self.prices["shadow_price"].fillna(0.0) > 1e-9]
+        return priced.sort_values("shadow_price", ascending=False, kind="stable").reset_index(
+            drop=True
+        )
 
     def is_solution(self) -> bool:
         """True when the plan is a solution (optimal or feasible)."""

@@ -25,8 +25,8 @@ from .diagnose import (
     option_collisions,
     row_table,
 )
-from .formulation import Formulation, build_formulation
-from .heuristic import greedy_plan
+from .formulation import Block, Formulation, build_formulation
+from .heuristic import earliest_starts, greedy_plan
 from .options import OptimiseOptions
 from .plan import Plan
 
@@ -178,6 +178,8 @@ def solve_formulation(
             notes.append(
                 "the solver's incumbent was worse than the heuristic's plan; the latter is returned"
             )
+    if values is not None:
+        values = earliest_starts(formulation, values)
     t = time.perf_counter()
     plan = assemble_plan(
         portfolio,
@@ -269,11 +271,12 @@ def assemble_plan(
         .groupby(["period", "category"], as_index=False)["cost"]
         .sum()
     )
-    binding = (
-        _binding(portfolio, formulation, options, x, use, collisions, why)
-        if has_solution
-        else _empty_binding()
+    prices = (
+        shadow_prices(portfolio, formulation, options, x)
+        if has_solution and options.shadow_prices
+        else None
     )
+    binding = _binding(use, collisions, why, prices) if has_solution else _empty_binding()
     objective = float(objective_values.sum()) if has_solution else math.nan
     if has_solution and options.churn_penalty > 0 and options.previous_starts is not None:
         objective = float(formulation.columns["objective"].to_numpy() @ x) + formulation.constant
@@ -301,6 +304,7 @@ def assemble_plan(
         utilisation=use,
         spend=spend,
         binding=binding,
+        prices=prices if prices is not None else _empty_prices(),
         diagnosis=pd.DataFrame(
             columns=[
                 "family",
@@ -322,6 +326,10 @@ def assemble_plan(
     )
 
 
+def _empty_prices() -> pd.DataFrame:
+    return pd.DataFrame(columns=["resource", "period", "shadow_price"])
+
+
 def _empty_binding() -> pd.DataFrame:
     return pd.DataFrame(
         columns=[
@@ -338,13 +346,10 @@ def _empty_binding() -> pd.DataFrame:
 
 
 def _binding(
-    portfolio: Portfolio,
-    formulation: Formulation,
-    options: OptimiseOptions,
-    x: np.ndarray,
     use: pd.DataFrame,
     collisions: pd.DataFrame,
     why: pd.DataFrame,
+    prices: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """Budget and capacity limits that bind: (nearly) full, or keeping an excluded project out."""
     blocking = collisions[collisions["col"].isin(why["best_col"])]
@@ -358,16 +363,12 @@ def _binding(
     frame["slack"] = frame["available"] - frame["used"]
     frame = frame.join(blocked, on=["resource", "period"])
     frame["blocked"] = frame["blocked"].fillna(0).astype(int)
-    prices = shadow_prices(portfolio, formulation, options, x) if options.shadow_prices else None
     if prices is not None:
         frame = frame.merge(prices, on=["resource", "period"], how="left")
     else:
         frame["shadow_price"] = np.nan
     full = frame["utilisation"] >= 0.995
-    binding = frame[
-        (full | (frame["blocked"] > 0) | (frame["shadow_price"].fillna(0) > 1e-9))
-        & (frame["available"] > 0)
-    ]
+    binding = frame[(full | (frame["blocked"] > 0)) & (frame["available"] > 0)]
     return binding.sort_values(
         ["shadow_price", "blocked", "utilisation"], ascending=False, kind="stable"
     )[
@@ -387,19 +388,43 @@ def _binding(
 def shadow_prices(
     portfolio: Portfolio, formulation: Formulation, options: OptimiseOptions, x: np.ndarray
 ) -> pd.DataFrame | None:
-    """Value of one more unit of each budget and capacity limit, around the plan.
+    """Marginal value of each budget and capacity limit, around the plan.
 
-    An LP in which the plan's chosen starts are fixed and the excluded projects may enter
-    fractionally: the dual of each limit is the value a small extra amount of it would let
-    the best blocked projects add — "one more Developer FTE in 2027Q3 is worth about X".
-    Per unit: per FTE for roles, per unit of currency for budget.
+    The LP in which the plan's integer choice — which projects are in — is kept (each selected
+    project must run; its start may spread over its window) and the excluded projects may
+    enter fractionally. The dual of each limit is the value a small extra amount of it would
+    let the plan gain — "at the margin, one more Developer FTE in 2027Q3 is worth about X".
+    Keeping the starts themselves fixed too would leave the LP degenerate, with prices that
+    whole extra FTEs never realise; re-optimising with more capacity
+    (:func:`pmo_analytics.value_of_capacity`) prices whole hires. Per unit: per FTE for
+    roles, per unit of currency for budget.
     """
     from .model import solve
 
     n_x = len(formulation.options)
-    fix = {int(c): 1.0 for c in np.flatnonzero(x[:n_x] > 0.5)}
+    opts = formulation.options.reset_index()
+    chosen = opts.loc[x[:n_x] > 0.5, "project_id"].unique()
+    if len(chosen):
+        in_plan = opts[opts["project_id"].isin(chosen)]
+        row_of = pd.Series(np.arange(len(chosen)), index=chosen)
+        keep = Block(
+            "keep",
+            ">=",
+            pd.DataFrame({"project_id": chosen, "rhs": 1.0}),
+            pd.DataFrame(
+                {
+                    "row": row_of[in_plan["project_id"]].to_numpy(),
+                    "col": in_plan["col"].to_numpy(),
+                    "coef": 1.0,
+                }
+            ),
+        )
+        formulation = dataclasses.replace(formulation, blocks=[*formulation.blocks, keep])
     result = solve(
-        formulation, solver=options.solver, relax=True, fix=fix, time_limit=options.time_limit
+        formulation,
+        solver=options.solver,
+        relax=True,
+        time_limit=max(30.0, options.time_limit or 30.0),
     )
     if result.status != "optimal" or not result.duals:
         return None  # duals of an LP that was not solved to optimality mean nothing
