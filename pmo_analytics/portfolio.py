@@ -84,7 +84,7 @@ class Portfolio:
             raise TypeError(f"unknown tables {sorted(unknown)}; valid: {', '.join(_LONG_TABLES)}")
         stored = {"projects": projects}
         for name in _LONG_TABLES:
-            stored[name] = tables.get(name, _empty_table(name))
+            stored[name] = tables[name] if name in tables else _empty_table(name)
         object.__setattr__(self, "_tables", stored)
         object.__setattr__(self, "_horizon", tuple(horizon))
         object.__setattr__(
@@ -97,6 +97,12 @@ class Portfolio:
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Portfolio is immutable; use .replace(...) for a modified copy")
+
+    def __reduce__(self) -> tuple:
+        # pickling (parallel runs send portfolios to worker processes) rebuilds through __init__
+        tables = dict(self._tables)
+        projects = tables.pop("projects")
+        return (_restore, (projects, self._horizon, self._warnings, tables))
 
     # ------------------------------------------------------------------ tables
     @property
@@ -229,6 +235,15 @@ class Portfolio:
         )
 
 
+def _restore(
+    projects: pd.DataFrame,
+    horizon: tuple[pd.Period, ...],
+    warnings: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+) -> Portfolio:
+    return Portfolio(projects=projects, horizon=horizon, warnings=warnings, **tables)
+
+
 def _frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     if list(a.columns) != list(b.columns) or len(a) != len(b):
         return False
@@ -309,17 +324,18 @@ def make_portfolio(
     from .scoring import strategic_value
 
     projects = tables["projects"].copy()
-    cashflows = tables.get("cashflows", _empty_table("cashflows"))
-    demand = tables.get("demand", _empty_table("demand"))
+    cashflows = tables["cashflows"] if "cashflows" in tables else _empty_table("cashflows")
+    demand = tables["demand"] if "demand" in tables else _empty_table("demand")
     projects["duration"] = default_durations(projects, cashflows, demand).fillna(1).astype("int64")
     windows = start_windows(projects, horizon)
     projects["first_start"] = windows["first_start"]
     projects["last_start"] = windows["last_start"]
     projects["strategic_value"] = strategic_value(
         projects,
-        tables.get("scores", _empty_table("scores")),
-        tables.get("criteria", _empty_table("criteria")),
-        tables.get("comparisons", _empty_table("comparisons")),
+        *(
+            tables[name] if name in tables else _empty_table(name)
+            for name in ("scores", "criteria", "comparisons")
+        ),
     )
     rest = {name: tables[name] for name in _LONG_TABLES if name in tables}
     rest["capacity"] = _complete_capacity(rest.get("capacity", _empty_table("capacity")), horizon)

@@ -57,9 +57,11 @@ def project_load(portfolio: Portfolio, starts: pd.Series) -> tuple[pd.DataFrame,
     )
 
     def place(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame[frame["project_id"].isin(start_pos.index)]
-        position = frame["project_id"].map(start_pos).to_numpy() + frame["offset"].to_numpy()
-        inside = (position >= 0) & (position < n_periods)
+        # one hash lookup per line: its project's position in ``starts`` (-1: not started)
+        which = start_pos.index.get_indexer(frame["project_id"])
+        started = which >= 0
+        position = np.where(started, start_pos.to_numpy()[which], 0) + frame["offset"].to_numpy()
+        inside = started & (position >= 0) & (position < n_periods)
         placed = frame[inside].drop(columns="offset")
         placed.insert(
             1,

@@ -1,7 +1,8 @@
 """A fast construction heuristic: a feasible plan within seconds, handed to the solver.
 
 Mandatory, in-flight and forced-in work first; then projects by value per unit of their scarcest
-resource, each at its best feasible start (highest objective, then earliest). Feasibility is
+resource, each at its best feasible start (highest objective, then earliest); then a short local
+search (insert what fits, swap one project for a more valuable one). Feasibility is
 checked against every constraint row of the formulation (limits, dependencies, balance), so
 what it returns satisfies the model; it returns ``None`` when it cannot place the work that
 must run (the model is then likely infeasible, which the solver will establish).
@@ -189,4 +190,114 @@ def earliest_starts(formulation: Formulation, x: np.ndarray) -> np.ndarray:
             if ok:
                 used, x[col], x[other] = trial, 0.0, 1.0
                 break
+    return x
+
+
+def improve_plan(formulation: Formulation, x: np.ndarray, *, seconds: float = 2.0) -> np.ndarray:
+    """Local search on a feasible plan: insert what fits, swap one project for a better one.
+
+    Moves, repeated until none improves the objective or ``seconds`` run out: (1) insert an
+    excluded project at any start that fits every row; (2) swap — drop one optional project
+    and insert a more valuable excluded one (then re-insert whatever fits). Every move keeps
+    every row satisfied, so the result stays feasible; it is never worse than ``x``.
+
+    Examples
+    --------
+    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.optimise.formulation import build_formulation
+    >>> from pmo_analytics.optimise.options import OptimiseOptions
+    >>> f = build_formulation(generate_portfolio(30, seed=4), OptimiseOptions())
+    >>> x = greedy_plan(f)
+    >>> bool(improve_plan(f, x) @ f.columns["objective"] >= x @ f.columns["objective"] - 1e-9)
+    True
+    """
+    import time
+
+    deadline = time.perf_counter() + seconds
+    matrix, rhs, _ = _system(formulation)
+    blocks = formulation.blocks
+    equal = (
+        np.concatenate([np.full(b.size, b.sense == "==") for b in blocks])
+        if blocks
+        else np.zeros(0, bool)
+    )
+    n_x = len(formulation.options)
+    x = np.asarray(x, dtype=float).copy()
+    used = matrix @ x[:n_x]
+    if len(formulation.columns) > n_x:  # carried-forward budget helpers keep their values
+        sign = np.concatenate([np.full(b.size, -1.0 if b.sense == ">=" else 1.0) for b in blocks])
+        used = used + (formulation.sparse_matrix()[:, n_x:] @ x[n_x:]) * sign
+    tol = 1e-7 * np.maximum(1.0, np.abs(rhs))
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    objective = formulation.columns["objective"].to_numpy()[:n_x]
+    opts = formulation.options
+    codes, ids = pd.factorize(opts.index.get_level_values("project_id"))
+    must = formulation.projects["must"].reindex(ids).fillna(False).to_numpy(dtype=bool)
+    cols_of = [np.flatnonzero(codes == k) for k in range(len(ids))]
+    best_value = np.array([objective[c].max() if len(c) else 0.0 for c in cols_of])
+    equal_rows = np.flatnonzero(equal)
+
+    def rows(col: int) -> tuple[np.ndarray, np.ndarray]:
+        return indices[indptr[col] : indptr[col + 1]], data[indptr[col] : indptr[col + 1]]
+
+    def fits(col: int) -> bool:
+        r, d = rows(col)
+        return bool(np.all(used[r] + d <= rhs[r] + tol[r]))
+
+    def add(col: int, sign: float) -> None:
+        r, d = rows(col)
+        used[r] += sign * d
+        x[col] = 1.0 if sign > 0 else 0.0
+
+    def selected_col(k: int) -> int | None:
+        hit = cols_of[k][x[cols_of[k]] > 0.5]
+        return int(hit[0]) if len(hit) else None
+
+    def insert_any(order: np.ndarray) -> float:
+        gained = 0.0
+        for k in order:
+            if selected_col(k) is not None or best_value[k] <= 0:
+                continue
+            for col in cols_of[k][np.argsort(-objective[cols_of[k]], kind="stable")]:
+                if objective[col] > 0 and fits(col):
+                    add(col, +1.0)
+                    gained += objective[col]
+                    break
+        return gained
+
+    by_value = np.argsort(-best_value, kind="stable")
+    insert_any(by_value)
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        out = [k for k in by_value if selected_col(k) is None and best_value[k] > 0]
+        inside = [
+            k
+            for k in np.argsort(best_value, kind="stable")
+            if selected_col(k) is not None and not must[k]
+        ]
+        for drop in inside:
+            if time.perf_counter() > deadline:
+                break
+            col_d = selected_col(drop)
+            if col_d is None:
+                continue
+            before = x.copy(), used.copy()
+            add(col_d, -1.0)
+            r_d, _ = rows(col_d)
+            if np.any(used[r_d] > rhs[r_d] + tol[r_d]) or np.any(
+                np.abs(used - rhs)[equal_rows] > 1e-6
+            ):
+                x[:], used[:] = before  # others depend on it
+                continue
+            gained = insert_any(
+                np.array(
+                    [k for k in out if best_value[k] > objective[col_d] and k != drop], dtype=int
+                )
+            )
+            if gained > objective[col_d] + 1e-9:
+                gained += insert_any(by_value)  # the freed room may take more
+                improved = True
+                break
+            x[:], used[:] = before
     return x

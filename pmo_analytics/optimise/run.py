@@ -26,7 +26,7 @@ from .diagnose import (
     row_table,
 )
 from .formulation import Block, Formulation, build_formulation
-from .heuristic import earliest_starts, greedy_plan
+from .heuristic import earliest_starts, greedy_plan, improve_plan
 from .options import OptimiseOptions
 from .plan import Plan
 
@@ -123,6 +123,9 @@ def solve_formulation(
     timings: dict[str, float] = {}
     t = time.perf_counter()
     start = greedy_plan(formulation)  # also the fallback when the solver finds nothing in time
+    if start is not None:
+        budget = min(2.0, 0.1 * options.time_limit) if options.time_limit else 2.0
+        start = improve_plan(formulation, start, seconds=budget)
     timings["heuristic"] = time.perf_counter() - t
     result = solve(
         formulation,
