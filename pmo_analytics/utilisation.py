@@ -60,7 +60,8 @@ def project_load(portfolio: Portfolio, starts: pd.Series) -> tuple[pd.DataFrame,
         # one hash lookup per line: its project's position in ``starts`` (-1: not started)
         which = start_pos.index.get_indexer(frame["project_id"])
         started = which >= 0
-        position = np.where(started, start_pos.to_numpy()[which], 0) + frame["offset"].to_numpy()
+        position = frame["offset"].to_numpy().copy()
+        position[started] += start_pos.to_numpy()[which[started]]
         inside = started & (position >= 0) & (position < n_periods)
         placed = frame[inside].drop(columns="offset")
         placed.insert(
