@@ -399,6 +399,16 @@ def diagnose_infeasibility(
     ).reset_index(drop=True)
 
 
+_RULE_WORDS = {
+    "requires": "a project it requires",
+    "follows": "a project it must follow",
+    "excludes": "a project that excludes it",
+    "balance": "a balance rule",
+    "starts": "the limit on projects starting per period",
+    "total_budget": "the total budget",
+}
+
+
 def _forced_blockers(formulation: Formulation, values: np.ndarray, project_id: str) -> str:
     """What a must-run project left out of the elastic solution would break at its best start."""
     if project_id not in formulation.options.index.get_level_values("project_id"):
@@ -425,7 +435,7 @@ def _forced_blockers(formulation: Formulation, values: np.ndarray, project_id: s
                 f"{row.need:,.0f} in {row.period} where {max(row.remaining, 0):,.0f} of the budget remain"
             )
         else:
-            parts.append(f"a {row.family} rule")
+            parts.append(_RULE_WORDS.get(row.family, f"the {row.family} rule"))
     return "even at its best start it needs " + "; ".join(parts)
 
 
