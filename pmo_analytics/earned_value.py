@@ -49,8 +49,6 @@ Examples
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -664,19 +662,3 @@ def earned_value_curves(
     out.insert(1, "name", names)
     out["period"] = out["period"].astype(str)
     return out[columns]
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as :func:`earned_value`.
-
-    ``pmo_analytics.earned_value`` names both this module and the function. Whichever the
-    package attribute ends up being (importing the module rebinds it), calling it works.
-    """
-
-    def __call__(
-        self, portfolio: Portfolio, *, as_of: str | pd.Period | None = None, eac_method: str = "cpi"
-    ) -> pd.DataFrame:
-        return earned_value(portfolio, as_of=as_of, eac_method=eac_method)
-
-
-sys.modules[__name__].__class__ = _CallableModule
