@@ -21,14 +21,11 @@ concurrent solves never share files.
 
 from __future__ import annotations
 
-import copyreg
 import warnings
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
-
-from .portfolio import Portfolio
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -114,7 +111,7 @@ def run_parallel(
 
         parallel = Parallel(n_jobs=n_jobs, backend=backend, return_as="generator")
         results = []
-        for result in parallel(delayed(_call)(func, item) for item in work):
+        for result in parallel(delayed(func)(item) for item in work):
             results.append(result)
             bar.update(1)
         return results
@@ -152,31 +149,3 @@ def spawn_seeds(seed: int | None, n: int) -> list[int]:
         raise ValueError(f"n must be a non-negative integer; got {n!r}")
     children = np.random.SeedSequence(seed).spawn(int(n))
     return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
-
-
-def _call(func: Callable[[T], R], item: T) -> R:
-    """Run one task in a worker; importing this module there registers the pickling below."""
-    return func(item)
-
-
-# --------------------------------------------------------------------------- pickling
-# A Portfolio is immutable (its __setattr__ refuses), so pickle's default for a class with
-# __slots__ — rebuild an empty object, then set each slot — fails. Tasks and their results
-# (plans) carry portfolios to and from workers: rebuild them through the constructor, which
-# takes the stored tables as they are (nothing re-derived). Registered only while the class
-# does not define its own pickling.
-def _rebuild_portfolio(tables: dict, horizon: tuple, warnings: Any) -> Portfolio:
-    rest = {name: frame for name, frame in tables.items() if name != "projects"}
-    return Portfolio(projects=tables["projects"], horizon=horizon, warnings=warnings, **rest)
-
-
-def _reduce_portfolio(portfolio: Portfolio) -> tuple:
-    return _rebuild_portfolio, (
-        dict(portfolio._tables),
-        portfolio._horizon,
-        portfolio._warnings,
-    )
-
-
-if not any(name in Portfolio.__dict__ for name in ("__reduce__", "__reduce_ex__", "__getstate__")):
-    copyreg.pickle(Portfolio, _reduce_portfolio)
