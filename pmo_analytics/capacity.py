@@ -853,8 +853,7 @@ def _role_shadow_price(plan: Plan, role: str, period: pd.Period | None) -> float
     """The plan's shadow price of ``role`` summed over the periods (or in one)."""
     if not plan.options.shadow_prices or not plan.is_solution():
         return math.nan
-    binding = plan.binding
-    rows = binding[binding["resource"] == role]
+    rows = plan.prices[plan.prices["resource"] == role]
     if period is not None:
         rows = rows[rows["period"] == period]
     prices = rows["shadow_price"]

@@ -428,7 +428,8 @@ def test_value_of_one_period_and_shadow_prices(small_portfolio: pa.Portfolio) ->
         assert row.entered == ", ".join(sorted(entered))
     # every period: the shadow price is the role's prices summed over the periods
     every = pa.value_of_capacity(small_portfolio, role, steps=(1,), baseline=baseline)
-    total = binding.loc[binding["resource"] == role, "shadow_price"].sum()
+    prices = baseline.prices
+    total = prices.loc[prices["resource"] == role, "shadow_price"].sum()
     assert every["shadow_price"].iloc[0] == pytest.approx(total)
     assert every["period"].eq("all").all()
 
