@@ -192,3 +192,16 @@ def test_mandatory_and_in_flight_work_fits(sample: pa.Portfolio) -> None:
     load = utilisation(sample, starts[starts.index.isin(forced)])
     assert load["utilisation"].max() <= 0.6
     assert load.loc[load["resource"] == "budget", "used"].sum() > 0
+
+
+def test_the_sample_as_a_workbook_loads_equal(sample: pa.Portfolio, tmp_path: Path) -> None:
+    # the same portfolio as one .xlsx workbook (one sheet per file), written by the library
+    book = pa.write_portfolio(sample, tmp_path / "sample.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = pa.load_portfolio(book)
+    assert again == sample
+    from openpyxl import load_workbook
+
+    names = load_workbook(book, read_only=True).sheetnames
+    assert set(names) == {p.removesuffix(".csv") for p in CSV_FILES}
