@@ -1057,7 +1057,7 @@ def plan_with_contingency(
     >>> import pmo_analytics as pa
     >>> p = pa.generate_portfolio(8, n_periods=4, n_roles=2, seed=1)
     >>> plan = pa.plan_with_contingency(p, 0.8, cost_spread=0.3)
-    >>> plan.total_cost <= p.budget["amount"].sum()
+    >>> bool(plan.total_cost <= p.budget["amount"].sum())
     True
     """
     from .optimise import optimise

@@ -381,5 +381,9 @@ def test_value_distribution_and_overrun_charts(result, tmp_path):
     assert spec["encoding"]["color"]["field"] == "p_overrun"
     assert spec["encoding"]["y"]["sort"][0] == "budget"
     assert "overruns" in rendered(heat, tmp_path)
+    alone = charts.value_distribution_chart(result.values, plan_value=1.0).to_dict()
+    marker = alone["datasets"][alone["layer"][-1]["data"]["name"]]
+    assert marker == [{"plan_value": 1.0, "label": "chosen plan"}]
+    assert len(charts.value_distribution_chart(result.values).to_dict()["layer"]) == 2
     with pytest.raises(TypeError, match="values Series"):
         charts.value_distribution_chart([1.0, 2.0])

@@ -141,7 +141,7 @@ def value_distribution_chart(
     >>> len(chart.to_dict()["layer"])
     3
     """
-    values = getattr(result, "values", result)
+    values = result if isinstance(result, pd.Series) else getattr(result, "values", None)
     if not isinstance(values, pd.Series):
         raise TypeError("give a RobustnessResult or its values Series")
     if plan_value is None and hasattr(result, "plan"):
