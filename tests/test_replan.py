@@ -7,7 +7,6 @@ the projects started last quarter, now in flight; every plan passes the plan che
 
 from __future__ import annotations
 
-import inspect
 import json
 
 import numpy as np
@@ -44,9 +43,8 @@ def first(portfolio):
 
 @pytest.fixture()
 def previous_dir(tmp_path, first):
-    # the contract files are what replanning reads; skip the leadership pack where it exists
-    pack = {"pack": False} if "pack" in inspect.signature(write_plan_outputs).parameters else {}
-    return write_plan_outputs(first, tmp_path / "q1", **pack)
+    # the contract files are what replanning reads; the leadership pack is not needed
+    return write_plan_outputs(first, tmp_path / "q1", pack=False)
 
 
 def next_quarter(portfolio: pa.Portfolio) -> pa.Portfolio:
