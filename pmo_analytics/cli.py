@@ -131,6 +131,7 @@ def _plan(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore")
         portfolio = load_portfolio(args.portfolio)
     options = OptimiseOptions()
+    scenario = None
     if args.scenario:
         from .scenarios import apply_scenario, read_scenario
 
@@ -149,6 +150,10 @@ def _plan(args: argparse.Namespace) -> int:
         plan = optimise(portfolio, options)
     except ValueError as err:
         raise UsageError(str(err)) from None
+    if scenario is not None:  # options given on the command line win over the file's
+        from .scenarios import with_scenario_name
+
+        plan = with_scenario_name(plan, scenario)
     write_plan_outputs(plan, args.out)
     print(plan.summary_text())
     print(f"\noutputs written to {args.out}")

@@ -862,10 +862,11 @@ def plan_scenario(
 
     scenario_portfolio, scenario_options = apply_scenario(portfolio, scenario, options)
     plan = optimise(scenario_portfolio, scenario_options)
-    return _with_name(plan, scenario)
+    return with_scenario_name(plan, scenario)
 
 
-def _with_name(plan: Plan, scenario: Scenario) -> Plan:
+def with_scenario_name(plan: Plan, scenario: Scenario) -> Plan:
+    """The plan with a first note naming the scenario it was made under."""
     what = "; ".join(scenario.describe())
     note = f"scenario: {scenario.name or '(unnamed)'}" + (f" ({what})" if what else "")
     return dataclasses.replace(plan, notes=(note, *plan.notes))
@@ -1004,7 +1005,7 @@ def run_scenarios(
     plans = run_parallel(
         _solve_task, tasks, n_jobs=n_jobs, backend=backend, progress=progress, desc="scenarios"
     )
-    plans = [_with_name(plan, s) for plan, s in zip(plans, named, strict=True)]
+    plans = [with_scenario_name(plan, s) for plan, s in zip(plans, named, strict=True)]
     return compare_plans(dict(zip(names, plans, strict=True)), scenarios=named)
 
 

@@ -329,6 +329,7 @@ def test_cli_plan_with_a_scenario_writes_outputs_that_reflect_it(
     plan = optimise(portfolio, options)
     assert summary["selected"] == list(plan.selected)
     assert summary["status"] == plan.status == "optimal"
+    assert summary["notes"][0].startswith("scenario: Cut and hire")
     assert check_plan(plan).empty
 
 
