@@ -404,10 +404,42 @@ def check_cross_file(
             raws["comparisons"], same, "b", comparisons["b"], "a criterion compared with itself"
         )
 
+    check_ranges(raws, tables, log)
     check_judgements(raws, tables, log)
     check_dependencies(raws, tables, log)
     check_projects(raws, tables, horizon, log, warnings)
     coverage_warnings(raws, tables, horizon, warnings)
+
+
+#: The optional uncertainty ranges: (file, low column, most likely column, high column).
+RANGES = (
+    ("cashflows", "cost_low", "cost", "cost_high"),
+    ("demand", "fte_low", "fte", "fte_high"),
+    ("projects", "value_low", "value", "value_high"),
+)
+
+
+def check_ranges(
+    raws: dict[str, RawTable], tables: dict[str, pd.DataFrame], log: ProblemLog
+) -> None:
+    """Uncertainty ranges, where given, bracket the most likely figure: low <= it <= high."""
+    for name, low, likely, high in RANGES:
+        frame = tables[name]
+        for column, side, broken in (
+            (low, "above", lambda f, c: f[c] > f[likely]),
+            (high, "below", lambda f, c: f[c] < f[likely]),
+        ):
+            if column not in frame.columns:
+                continue
+            with np.errstate(invalid="ignore"):
+                mask = broken(frame, column).fillna(False).to_numpy(dtype=bool)
+            log.add_rows(
+                raws[name],
+                mask,
+                column,
+                raws[name].frame[column],
+                f"{column} is {side} the most likely {likely} of its line",
+            )
 
 
 def coverage_warnings(

@@ -258,7 +258,7 @@ def _empty_table(name: str) -> pd.DataFrame:
     spec = TABLES[name]
     dtypes = {"int": "int64", "float": "float64", "bool": "bool"}
     return pd.DataFrame(
-        {c: pd.Series(dtype=dtypes.get(s.kind, object)) for c, s in spec.columns.items()}
+        {c: pd.Series(dtype=dtypes.get(s.kind, object)) for c, s in spec.columns.items() if s.added}
     )
 
 

@@ -28,6 +28,8 @@ class ColumnSpec:
     kind is one of ``id``, ``text``, ``choice``, ``period``, ``int``, ``float``, ``bool``.
     ``required`` columns must be present and non-blank; ``default`` fills blanks of optional
     columns; ``minimum``/``maximum`` bound numbers (inclusive); ``choices`` lists valid words.
+    ``added=False`` marks an extension column: typed and checked when a file has it, never
+    added to a file that has not (the uncertainty ranges).
     """
 
     kind: str
@@ -37,6 +39,7 @@ class ColumnSpec:
     choices: tuple[str, ...] | None = None
     default: object = None
     rule: str | None = None  # wording of the range rule, when the bounds alone read badly
+    added: bool = True  # added (blank) when absent; False: typed when given, else left out
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,9 @@ TABLES: dict[str, TableSpec] = {
                 "mandatory": ColumnSpec("bool", default=False),
                 "value": ColumnSpec("float", minimum=0.0),
                 "risk": ColumnSpec("float", minimum=0.0, maximum=1.0, default=0.0),
+                # extension: a range around value for Monte Carlo robustness
+                "value_low": ColumnSpec("float", minimum=0.0, added=False),
+                "value_high": ColumnSpec("float", minimum=0.0, added=False),
             },
         ),
         TableSpec(
@@ -91,6 +97,9 @@ TABLES: dict[str, TableSpec] = {
                 "offset": ColumnSpec("int", required=True, minimum=0),
                 "cost": _AMOUNT,
                 "benefit": ColumnSpec("float", minimum=0.0, default=0.0),
+                # extension: a range around cost for Monte Carlo robustness
+                "cost_low": ColumnSpec("float", minimum=0.0, added=False),
+                "cost_high": ColumnSpec("float", minimum=0.0, added=False),
             },
         ),
         TableSpec(
@@ -102,6 +111,9 @@ TABLES: dict[str, TableSpec] = {
                 "role": ColumnSpec("id", required=True),
                 "offset": ColumnSpec("int", required=True, minimum=0),
                 "fte": ColumnSpec("float", required=True, minimum=0.0),
+                # extension: a range around fte for Monte Carlo robustness
+                "fte_low": ColumnSpec("float", minimum=0.0, added=False),
+                "fte_high": ColumnSpec("float", minimum=0.0, added=False),
             },
         ),
         TableSpec(

@@ -444,7 +444,11 @@ def parse_table(
         )
     index = pd.RangeIndex(len(table.frame))
     if not len(index):  # an absent optional file, or a header without rows
-        empty = {c: _absent_column(col, 0, freq) for c, col in spec.columns.items()}
+        empty = {
+            c: _absent_column(col, 0, freq)
+            for c, col in spec.columns.items()
+            if col.added or c in table.frame.columns
+        }
         empty.update({c: pd.Series(dtype="str") for c in extras})
         return pd.DataFrame(empty, index=index)
     frame = table.frame.set_axis(index, axis=0)
@@ -453,7 +457,7 @@ def parse_table(
     for column, col in spec.columns.items():
         if column in frame.columns:
             typed[column] = _parse_column(table, column, col, freq, log)
-        else:
+        elif col.added:
             typed[column] = _absent_column(col, len(frame), freq)
     for column in extras:
         typed[column] = frame[column].where(frame[column] != "").astype("str")
@@ -480,7 +484,7 @@ def _absent_column(col: ColumnSpec, n: int, freq: str | None) -> pd.Series:
 def empty_raw_table(name: str, source: str, *, readable: bool = True) -> RawTable:
     """A raw table with the contract's columns and no rows: an absent optional file, or
     (``readable=False``) a required file that is missing or could not be read."""
-    columns = list(TABLES[name].columns)
+    columns = [c for c, col in TABLES[name].columns.items() if col.added]
     frame = pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
     return RawTable(name, source, frame, np.array([], dtype=np.int64), readable=readable)
 

@@ -21,7 +21,9 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict:
     return {**spec, "config": config}
 
 
-def save_chart(chart: alt.TopLevelMixin, path: str | os.PathLike[str], *, scale: float = 2.0) -> Path:
+def save_chart(
+    chart: alt.TopLevelMixin, path: str | os.PathLike[str], *, scale: float = 2.0
+) -> Path:
     """Save ``chart`` to ``path``; the format follows the suffix (.png, .svg, .html, .json).
 
     Rendering runs offline through vl-convert (no browser, no network). HTML is self-contained

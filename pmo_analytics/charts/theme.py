@@ -56,7 +56,12 @@ def theme_config() -> dict:
                 "labelLimit": 260,
             },
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
-            "title": {"fontSize": 15, "anchor": "start", "fontWeight": "bold", "subtitleFontSize": 12},
+            "title": {
+                "fontSize": 15,
+                "anchor": "start",
+                "fontWeight": "bold",
+                "subtitleFontSize": 12,
+            },
             "header": {"labelFontSize": 12, "titleFontSize": 12},
         }
     }
