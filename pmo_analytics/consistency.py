@@ -425,17 +425,14 @@ def check_ranges(
     """Uncertainty ranges, where given, bracket the most likely figure: low <= it <= high."""
     for name, low, likely, high in RANGES:
         frame = tables[name]
-        for column, side, broken in (
-            (low, "above", lambda f, c: f[c] > f[likely]),
-            (high, "below", lambda f, c: f[c] < f[likely]),
-        ):
+        for column, side in ((low, "above"), (high, "below")):
             if column not in frame.columns:
                 continue
-            with np.errstate(invalid="ignore"):
-                mask = broken(frame, column).fillna(False).to_numpy(dtype=bool)
+            given, base = frame[column], frame[likely]
+            outside = given > base if side == "above" else given < base
             log.add_rows(
                 raws[name],
-                mask,
+                outside.fillna(False).to_numpy(dtype=bool),
                 column,
                 raws[name].frame[column],
                 f"{column} is {side} the most likely {likely} of its line",
