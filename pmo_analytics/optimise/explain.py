@@ -81,33 +81,33 @@ def _price(resource: str, period: object, price: float) -> str:
     )
 
 
-def _load_text(plan: Plan, project_id: str, col: int) -> list[str]:
+def _blockers(plan: Plan, project_id: str, col: int) -> tuple[list[str], list[str]]:
+    """What start option ``col`` would overrun (needs) and which rules it would break."""
     from .diagnose import option_collisions
 
     collisions = option_collisions(plan.formulation, _x(plan))
     mine = collisions[collisions["col"] == col].sort_values("overrun", ascending=False)
-    parts = []
+    needs, rules = [], []
     for row in mine.itertuples(index=False):
+        left = max(row.remaining, 0)
         if row.family == "capacity":
-            parts.append(
-                f"{row.need:,.2f} {row.resource} FTE in {row.period} where {max(row.remaining, 0):,.2f} remain "
+            needs.append(
+                f"{row.need:,.2f} {row.resource} FTE in {row.period} where {left:,.2f} remain "
                 f"(capacity {row.rhs:,.2f})"
             )
         elif row.family == "budget":
-            parts.append(
-                f"{_money(row.need)} in {row.period} where {_money(max(row.remaining, 0))} of the budget remain"
+            needs.append(
+                f"{_money(row.need)} in {row.period} where {_money(left)} of the budget remain"
             )
         elif row.family == "total_budget":
-            parts.append(
-                f"{_money(row.need)} of the total budget where {_money(max(row.remaining, 0))} remain"
-            )
+            needs.append(f"{_money(row.need)} of the total budget where {_money(left)} remain")
         elif row.family in ("requires", "follows", "excludes"):
-            parts.append(_dependency_text(plan, row.family, int(row.row), project_id))
+            rules.append(_dependency_text(plan, row.family, int(row.row), project_id))
         elif row.family == "balance":
-            parts.append("a balance rule on the portfolio's mix")
+            rules.append("it would upset a balance rule on the portfolio's mix")
         elif row.family == "starts":
-            parts.append(f"the limit on projects starting in {row.period}")
-    return list(dict.fromkeys(parts))
+            rules.append(f"it would break the limit on projects starting in {row.period}")
+    return list(dict.fromkeys(needs)), list(dict.fromkeys(rules))
 
 
 def _dependency_text(plan: Plan, family: str, stacked_row: int, project_id: str) -> str:
@@ -179,19 +179,29 @@ def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str
 
     best = exclusion_reasons(plan.formulation, _x(plan)).loc[project_id, "best_col"]
     start = plan.formulation.options.reset_index().set_index("col").at[int(best), "start"]
-    blockers = _load_text(plan, project_id, int(best))
-    if blockers:
-        shown = blockers[:_MAX_BLOCKERS]
-        more = len(blockers) - len(shown)
-        tail = f"; and {more} smaller overrun{'s' if more > 1 else ''}" if more else ""
-        text = (
-            f"{name} is not in the plan ({reason}): even at its best start {start} it would need "
-            + "; ".join(shown)
-            + tail
-            + "."
-        )
+    needs, rules = _blockers(plan, project_id, int(best))
+    if needs or rules:
+        need_text = ""
+        if needs:
+            shown = needs[:_MAX_BLOCKERS]
+            more = len(needs) - len(shown)
+            tail = f"; and {more} smaller overrun{'s' if more > 1 else ''}" if more else ""
+            need_text = f"at its best start {start} it would need " + "; ".join(shown) + tail
+        rule_text = "; ".join(rules)
+        if rules and needs:  # the reason first, then what else stands in the way
+            body = (
+                f"{rule_text}; and even then {need_text}"
+                if reason == "dependency"
+                else f"even {need_text}; and {rule_text}"
+            )
+        else:
+            body = rule_text or f"even {need_text}"
+        text = f"{name} is not in the plan ({reason}): {body}."
     else:
-        text = f"{name} is not in the plan: it would fit at {start}, but it adds too little under the objective ({value_text})."
+        text = (
+            f"{name} is not in the plan: it would fit at {start}, but it adds too little "
+            f"under the objective ({value_text})."
+        )
     text += f" {value_text[0].upper()}{value_text[1:]}, cost {_money(row['cost'])}."
     if what_if:
         text += " " + _forcing_text(plan, project_id)

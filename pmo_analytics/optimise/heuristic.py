@@ -267,3 +267,11 @@ def earliest_starts(formulation: Formulation, x: np.ndarray) -> np.ndarray:
                 break
             rows.used[:] = saved
     return x
+
+
+def satisfies(formulation: Formulation, x: np.ndarray) -> bool:
+    """True when the 0/1 option values ``x`` (helper columns as given) satisfy every row."""
+    x = np.asarray(x, dtype=float)
+    if x.shape != (len(formulation.columns),):
+        return False
+    return _Rows.of(formulation, x).holds()

@@ -149,6 +149,17 @@ class _HiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
         with _silenced_stdout():  # highspy prints its banner when a model is created
             super().createAndConfigureSolver(lp)
 
+    def findSolutionValues(self, lp: pulp.LpProblem):
+        try:
+            return super().findSolutionValues(lp)
+        except KeyError:
+            # a status PuLP does not map, e.g. kSolutionLimit when mip_max_nodes stops the
+            # search: a plan exists if HiGHS says its primal solution is feasible
+            feasible = lp.solverModel.getInfo().primal_solution_status == 2
+            if feasible:
+                return pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
+            return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
+
     def callSolver(self, lp: pulp.LpProblem) -> None:
         if self._warm_start:
             import highspy
@@ -189,6 +200,7 @@ def solve(
     warm_start: np.ndarray | None = None,
     relax: bool = False,
     fix: dict[int, float] | None = None,
+    node_limit: int | None = None,
     msg: bool = False,
 ) -> SolveResult:
     """Solve the formulation (a MIP; an LP with ``relax``).
@@ -224,6 +236,7 @@ def solve(
                     warmStart=warm_start is not None and not relax,
                     logPath=log_path,
                     options=options,
+                    maxNodes=node_limit,
                 )
             engine.tmpDir = tmp
         elif solver == "highs":
@@ -236,6 +249,7 @@ def solve(
                 warm_start=warm_start is not None and not relax,
                 random_seed=seed,
                 log_file=log_path,
+                **({"mip_max_nodes": int(node_limit)} if node_limit is not None else {}),
             )
         else:
             raise ValueError(f"solver={solver!r} is not valid; use 'cbc' or 'highs'")

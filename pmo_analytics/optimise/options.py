@@ -116,6 +116,13 @@ class OptimiseOptions:
         Hand the construction heuristic's plan to the solver as a starting solution.
     shadow_prices : bool
         Compute shadow prices of budget and capacity after solving (an extra LP).
+    analysis : bool
+        Work out why each excluded project is out and which limits bind. Batch runs that need
+        only the selection (Monte Carlo samples, frontier points) turn it off: excluded
+        projects then carry the reason ``not_selected`` and ``binding`` is empty.
+    node_limit : int, optional
+        Stop the search after this many branch-and-bound nodes — a limit on work rather than
+        time, so a stopped run gives the same plan on any machine.
     previous_starts : dict, optional
         project_id → start period label of a previous plan, for ``churn_penalty``.
     churn_penalty : float
@@ -141,6 +148,8 @@ class OptimiseOptions:
     seed: int = 0
     warm_start: bool = True
     shadow_prices: bool = True
+    analysis: bool = True
+    node_limit: int | None = None
     previous_starts: dict[str, str] | None = field(default=None, compare=True)
     churn_penalty: float = 0.0
     termination_cost: float = 0.0
@@ -165,6 +174,8 @@ class OptimiseOptions:
             raise ValueError(f"budget={self.budget} must not be negative")
         if self.max_starts_per_period is not None and self.max_starts_per_period < 0:
             raise ValueError("max_starts_per_period must not be negative")
+        if self.node_limit is not None and self.node_limit < 1:
+            raise ValueError(f"node_limit={self.node_limit} must be at least 1")
         if self.threads < 1:
             raise ValueError(f"threads={self.threads} must be at least 1")
         if self.churn_penalty < 0 or self.termination_cost < 0:

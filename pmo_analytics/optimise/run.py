@@ -26,7 +26,7 @@ from .diagnose import (
     row_table,
 )
 from .formulation import Block, Formulation, build_formulation
-from .heuristic import earliest_starts, greedy_plan, improve_plan
+from .heuristic import earliest_starts, greedy_plan, improve_plan, satisfies
 from .options import OptimiseOptions
 from .plan import Plan
 
@@ -108,14 +108,20 @@ def optimise(
 
 
 def solve_formulation(
-    portfolio: Portfolio, formulation: Formulation, options: OptimiseOptions
+    portfolio: Portfolio,
+    formulation: Formulation,
+    options: OptimiseOptions,
+    *,
+    warm_start: np.ndarray | None = None,
 ) -> Plan:
     """Solve a (possibly modified) formulation of ``portfolio`` into a :class:`Plan`.
 
     The core of :func:`optimise`, for callers that build the formulation once and vary it
     (frontiers change the budget rows' right-hand sides with :func:`.formulation.with_rhs`):
     heuristic → solver from its warm start → honest status → the Plan's views (or the
-    infeasibility diagnosis).
+    infeasibility diagnosis). ``warm_start`` (column values of a plan of this formulation, e.g.
+    the previous frontier point's) is used when it satisfies every row and beats the
+    heuristic's plan.
     """
     from .model import solve
 
@@ -126,6 +132,10 @@ def solve_formulation(
     if start is not None:
         budget = min(2.0, 0.1 * options.time_limit) if options.time_limit else 2.0
         start = improve_plan(formulation, start, seconds=budget)
+    if warm_start is not None and satisfies(formulation, warm_start):
+        objective = formulation.columns["objective"].to_numpy()
+        if start is None or objective @ warm_start > objective @ start:
+            start = np.asarray(warm_start, dtype=float)
     timings["heuristic"] = time.perf_counter() - t
     result = solve(
         formulation,
@@ -135,6 +145,7 @@ def solve_formulation(
         threads=options.threads,
         seed=options.seed,
         warm_start=start if options.warm_start else None,
+        node_limit=options.node_limit,
     )
     timings["build"] = result.build_seconds
     timings["solve"] = result.solve_seconds
@@ -258,10 +269,13 @@ def assemble_plan(
     reason[schedule["selected"] & in_flight] = "in_flight"
     reason[schedule["selected"] & mandatory] = "mandatory"
     reason.update(formulation.excluded)
-    if has_solution:
+    analysed = has_solution and options.analysis
+    if analysed:
         collisions = option_collisions(formulation, x)
         why = exclusion_reasons(formulation, x, collisions=collisions)
         reason.update(why["reason"])
+    elif has_solution:
+        reason[~schedule["selected"] & (reason == "")] = "not_selected"
     else:
         unset = ~schedule["selected"] & (reason == "")
         reason[unset] = status
@@ -279,7 +293,7 @@ def assemble_plan(
         if has_solution and options.shadow_prices
         else None
     )
-    binding = _binding(use, collisions, why, prices) if has_solution else _empty_binding()
+    binding = _binding(use, collisions, why, prices) if analysed else _empty_binding()
     objective = float(objective_values.sum()) if has_solution else math.nan
     if has_solution and options.churn_penalty > 0 and options.previous_starts is not None:
         objective = float(formulation.columns["objective"].to_numpy() @ x) + formulation.constant
