@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing as mp
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -43,6 +44,10 @@ def _child(module: str, index: int, queue: mp.Queue) -> None:
     seconds = time.perf_counter() - start
     peak = _rss_mb()
     queue.put({"seconds": seconds, "peak_mb": peak, "peak_mb_run": peak - before, **figures})
+    queue.close()
+    queue.join_thread()  # the figures are on their way
+    # leave without the exit handlers: they would wait (minutes) for idle joblib workers
+    os._exit(0)
 
 
 def run_case(module: str, index: int, timeout: float = 3600) -> dict:
