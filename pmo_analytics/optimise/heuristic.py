@@ -12,7 +12,6 @@ which the solver will establish).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -155,10 +154,13 @@ def greedy_plan(formulation: Formulation) -> np.ndarray | None:
     return x if rows.holds() else None
 
 
-def improve_plan(formulation: Formulation, x: np.ndarray, *, seconds: float = 2.0) -> np.ndarray:
+def improve_plan(
+    formulation: Formulation, x: np.ndarray, *, max_checks: int = 200_000
+) -> np.ndarray:
     """Local search on a feasible plan: insert what fits, swap one project for a better one.
 
-    Moves, repeated until none improves the objective or ``seconds`` run out: (1) insert an
+    Moves, repeated until none improves the objective or ``max_checks`` fit checks are spent
+    (a bound on work, not time, so the result is the same on any machine): (1) insert an
     excluded project at any start that fits every row; (2) swap — drop one optional project
     and insert a more valuable excluded one (then re-insert whatever fits). Every move keeps
     every row satisfied, so the result stays feasible; it is never worse than ``x``.
@@ -173,7 +175,7 @@ def improve_plan(formulation: Formulation, x: np.ndarray, *, seconds: float = 2.
     >>> bool(improve_plan(f, x) @ f.columns["objective"] >= x @ f.columns["objective"] - 1e-9)
     True
     """
-    deadline = time.perf_counter() + seconds
+    checks = 0
     x = np.asarray(x, dtype=float).copy()
     rows = _Rows.of(formulation, x)
     n_x = len(formulation.options)
@@ -186,12 +188,17 @@ def improve_plan(formulation: Formulation, x: np.ndarray, *, seconds: float = 2.
         hit = options_of[k][x[options_of[k]] > 0.5]
         return int(hit[0]) if len(hit) else None
 
+    def fits(col: int) -> bool:
+        nonlocal checks
+        checks += 1
+        return rows.fits(col)
+
     def insert_any(order) -> float:
         gained = 0.0
         for k in order:
             if best_value[k] <= 0 or chosen(k) is not None:
                 continue
-            col = next((c for c in options_of[k] if objective[c] > 0 and rows.fits(c)), None)
+            col = next((c for c in options_of[k] if objective[c] > 0 and fits(c)), None)
             if col is not None:
                 rows.add(col)
                 x[col] = 1.0
@@ -201,7 +208,7 @@ def improve_plan(formulation: Formulation, x: np.ndarray, *, seconds: float = 2.
     by_value = np.argsort(-best_value, kind="stable")
     insert_any(by_value)
     improved = True
-    while improved and time.perf_counter() < deadline:
+    while improved and checks < max_checks:
         improved = False
         outside = [k for k in by_value if chosen(k) is None and best_value[k] > 0]
         inside = [
@@ -210,7 +217,7 @@ def improve_plan(formulation: Formulation, x: np.ndarray, *, seconds: float = 2.
             if chosen(k) is not None and not must[k]
         ]
         for drop in inside:
-            if time.perf_counter() > deadline:
+            if checks >= max_checks:
                 break
             col = chosen(drop)
             saved = x.copy(), rows.used.copy()

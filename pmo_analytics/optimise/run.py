@@ -130,8 +130,7 @@ def solve_formulation(
     t = time.perf_counter()
     start = greedy_plan(formulation)  # also the fallback when the solver finds nothing in time
     if start is not None:
-        budget = min(2.0, 0.1 * options.time_limit) if options.time_limit else 2.0
-        start = improve_plan(formulation, start, seconds=budget)
+        start = improve_plan(formulation, start)
     if warm_start is not None and satisfies(formulation, warm_start):
         objective = formulation.columns["objective"].to_numpy()
         if start is None or objective @ warm_start > objective @ start:
