@@ -3,8 +3,9 @@
 They take the tidy frames of :mod:`pmo_analytics.earned_value` and :mod:`pmo_analytics.health`
 and return altair charts in the project theme; they never save or show themselves.
 
-RAG colours come from the Okabe–Ito palette of :mod:`.theme` (colour-blind safe) and every RAG
-mark also differs in shape, so the status reads without colour too.
+RAG colours and shapes come from :mod:`.theme` (:data:`~.theme.RAG_COLOURS`, Okabe–Ito, colour-blind
+safe; :data:`~.theme.RAG_SHAPES`): every RAG mark also differs in shape, so the status reads
+without colour too.
 """
 
 from __future__ import annotations
@@ -17,32 +18,12 @@ import pandas as pd
 
 from ..earned_value import CURVE_SERIES
 from ..health import RagThresholds, rag_status
-from .theme import HEIGHT, PALETTE, WIDTH
+from .parts import MONEY_FORMAT, require_columns
+from .theme import HEIGHT, NOTE_COLOUR, PALETTE, RAG_COLOURS, RAG_SHAPES, WIDTH
 
-#: RAG status colours (Okabe–Ito): bluish green, orange, vermilion; grey for unknown.
-RAG_COLOURS: dict[str, str] = {
-    "green": PALETTE[2],
-    "amber": PALETTE[1],
-    "red": PALETTE[5],
-    "unknown": "#999999",
-}
-RAG_SHAPES: dict[str, str] = {
-    "green": "circle",
-    "amber": "triangle-up",
-    "red": "square",
-    "unknown": "diamond",
-}
 _SERIES_COLOURS = [PALETTE[0], PALETTE[2], PALETTE[5], PALETTE[5]]
 _SERIES_DASH = [[1, 0], [1, 0], [1, 0], [6, 4]]
 _INDEX_TITLES = {"cpi": "CPI", "spi": "SPI", "spi_t": "SPI(t)", "tcpi": "TCPI"}
-
-
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{what} lacks the column(s) {', '.join(missing)}; it needs {', '.join(columns)}"
-        )
 
 
 def earned_value_chart(
@@ -84,7 +65,9 @@ def earned_value_chart(
     >>> chart.to_dict()["mark"]["type"]
     'line'
     """
-    _require(curves, ("project_id", "name", "period", "series", "amount"), "the curves frame")
+    require_columns(
+        curves, ("project_id", "name", "period", "series", "amount"), "the curves frame"
+    )
     data = curves
     if projects is not None:
         unknown = sorted(set(projects) - set(curves["project_id"]))
@@ -102,7 +85,7 @@ def earned_value_chart(
     several = data["project_id"].nunique() > 1
     encoding = {
         "x": alt.X("period:O", title="Period", sort=sorted(data["period"].unique())),
-        "y": alt.Y("amount:Q", title="Cumulative amount", axis=alt.Axis(format="~s")),
+        "y": alt.Y("amount:Q", title="Cumulative amount", axis=alt.Axis(format=MONEY_FORMAT)),
         "color": alt.Color(
             "series:N",
             title=None,
@@ -167,7 +150,7 @@ def cpi_spi_chart(
     """
     th = thresholds or RagThresholds()
     index = th.schedule_index
-    _require(
+    require_columns(
         ev_frame,
         ("name", "cpi", index, "tcpi", "ev", "ac", "bac", "eac", "vac"),
         "the earned-value frame",
@@ -219,7 +202,7 @@ def cpi_spi_chart(
             alt.Tooltip("vac:Q", title="VAC", format=",.0f"),
         ],
     )
-    labels = base.mark_text(align="left", dx=7, dy=-7, fontSize=10, color="#444444").encode(
+    labels = base.mark_text(align="left", dx=7, dy=-7, fontSize=10, color=NOTE_COLOUR).encode(
         x=alt.X("schedule:Q", scale=scale), y=alt.Y("cpi:Q", scale=scale), text="project_id:N"
     )
     rules = alt.Chart(pd.DataFrame({"x": [1.0], "y": [1.0]}))
@@ -292,7 +275,7 @@ def performance_trend_chart(
     >>> chart.to_dict()["encoding"]["facet"]["field"]
     'measure'
     """
-    _require(history, (unit, "period", *measures), "the history frame")
+    require_columns(history, (unit, "period", *measures), "the history frame")
     data = history if units is None else history[history[unit].isin(list(units))]
     long = data.melt(id_vars=[unit, "period"], value_vars=list(measures), var_name="measure")
     long = long.assign(

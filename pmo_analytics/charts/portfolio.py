@@ -10,23 +10,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from .parts import MONEY_FORMAT, group_labels, require_columns, stacked_cost_bars
 from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, WIDTH, category_scale
 
 _BUBBLE_COLUMNS = ("name", "category", "business_unit", "status", "strategic_value", "cost", "fte")
 _UTILISATION_COLUMNS = ("resource", "period", "used", "available")
-
-
-def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{what} lacks the column(s) {', '.join(missing)}; it needs {', '.join(columns)}"
-        )
-
-
-def _labels(periods: pd.Series) -> pd.Series:
-    """Period labels (``2027Q1``) as text, whatever the periods were given as."""
-    return periods.astype(str)
 
 
 def portfolio_bubble_chart(overview: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
@@ -61,10 +49,10 @@ def portfolio_bubble_chart(overview: pd.DataFrame, *, title: str | None = None) 
     >>> chart.to_dict()["encoding"]["x"]["field"]
     'cost'
     """
-    _require(overview, _BUBBLE_COLUMNS, "the overview frame")
+    require_columns(overview, _BUBBLE_COLUMNS, "the overview frame")
     data = overview[list(_BUBBLE_COLUMNS)].copy()
     data.insert(0, "project_id", overview.index.astype(str))
-    data["category"] = data["category"].astype(object).where(data["category"].notna(), "(none)")
+    data["category"] = group_labels(data["category"])
     for column in ("strategic_value", "cost", "fte"):
         data[column] = data[column].astype(float)
     categories = sorted(data["category"].unique())
@@ -72,7 +60,7 @@ def portfolio_bubble_chart(overview: pd.DataFrame, *, title: str | None = None) 
         alt.Chart(data, title=title or "Strategic value vs cost", width=WIDTH, height=HEIGHT)
         .mark_circle(opacity=0.7, stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("cost:Q", title="Total cost", axis=alt.Axis(format="~s")),
+            x=alt.X("cost:Q", title="Total cost", axis=alt.Axis(format=MONEY_FORMAT)),
             y=alt.Y("strategic_value:Q", title="Strategic value", scale=alt.Scale(zero=False)),
             size=alt.Size(
                 "fte:Q", title="Demand [FTE × periods]", scale=alt.Scale(range=[30, 900])
@@ -136,7 +124,7 @@ def cost_vs_budget_chart(
     >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
     ['bar', 'line']
     """
-    _require(utilisation, _UTILISATION_COLUMNS, "the utilisation frame")
+    require_columns(utilisation, _UTILISATION_COLUMNS, "the utilisation frame")
     budget = utilisation[utilisation["resource"] == "budget"]
     if budget.empty:
         raise ValueError(
@@ -145,7 +133,7 @@ def cost_vs_budget_chart(
         )
     budget = pd.DataFrame(
         {
-            "period": _labels(budget["period"]).to_numpy(),
+            "period": budget["period"].astype(str).to_numpy(),
             "cost": budget["used"].astype(float).to_numpy(),
             "budget": budget["available"].astype(float).to_numpy(),
         }
@@ -153,48 +141,32 @@ def cost_vs_budget_chart(
     budget["share"] = budget["cost"] / budget["budget"].where(budget["budget"] > 0)
     order = budget["period"].tolist()
     x = alt.X("period:O", title="Period", sort=order, axis=alt.Axis(labelAngle=0))
-    money = alt.Axis(format="~s")
+    money = alt.Axis(format=MONEY_FORMAT)
+    budget_tooltip = [
+        alt.Tooltip("period:O", title="Period"),
+        alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
+        alt.Tooltip("budget:Q", title="Budget", format=",.0f"),
+        alt.Tooltip("share:Q", title="Share of budget", format=".0%"),
+    ]
 
     if spend is None:
         bars = (
             alt.Chart(budget)
             .mark_bar(color=PALETTE[0], opacity=0.85)
             .encode(
-                x=x,
-                y=alt.Y("cost:Q", title="Cost per period", axis=money),
-                tooltip=[
-                    alt.Tooltip("period:O", title="Period"),
-                    alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
-                    alt.Tooltip("budget:Q", title="Budget", format=",.0f"),
-                    alt.Tooltip("share:Q", title="Share of budget", format=".0%"),
-                ],
+                x=x, y=alt.Y("cost:Q", title="Cost per period", axis=money), tooltip=budget_tooltip
             )
         )
     else:
-        _require(spend, ("period", by, "cost"), "the spend frame")
+        require_columns(spend, ("period", by, "cost"), "the spend frame")
         stacked = pd.DataFrame(
             {
-                "period": _labels(spend["period"]).to_numpy(),
-                by: spend[by].astype(object).where(spend[by].notna(), "(none)").to_numpy(),
+                "period": spend["period"].astype(str).to_numpy(),
+                by: group_labels(spend[by]),
                 "cost": spend["cost"].astype(float).to_numpy(),
             }
         )
-        groups = sorted(stacked[by].unique())
-        scale = category_scale(groups) if by == "category" else alt.Scale(range=PALETTE)
-        bars = (
-            alt.Chart(stacked)
-            .mark_bar(opacity=0.85)
-            .encode(
-                x=x,
-                y=alt.Y("sum(cost):Q", title="Cost per period", axis=money),
-                color=alt.Color(f"{by}:N", title=by.replace("_", " ").capitalize(), scale=scale),
-                tooltip=[
-                    alt.Tooltip("period:O", title="Period"),
-                    alt.Tooltip(f"{by}:N", title=by.replace("_", " ").capitalize()),
-                    alt.Tooltip("sum(cost):Q", title="Cost", format=",.0f"),
-                ],
-            )
-        )
+        bars = stacked_cost_bars(stacked, x, by=by, opacity=0.85)
     line = (
         alt.Chart(budget)
         .mark_line(
@@ -203,12 +175,7 @@ def cost_vs_budget_chart(
         .encode(
             x=x,
             y=alt.Y("budget:Q", title="Cost per period", axis=money),
-            tooltip=[
-                alt.Tooltip("period:O", title="Period"),
-                alt.Tooltip("budget:Q", title="Budget", format=",.0f"),
-                alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
-                alt.Tooltip("share:Q", title="Share of budget", format=".0%"),
-            ],
+            tooltip=budget_tooltip,
         )
     )
     heading = alt.Title(

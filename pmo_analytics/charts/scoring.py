@@ -9,17 +9,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .theme import HEIGHT, PALETTE, WIDTH
+from .parts import require_columns
+from .theme import HEIGHT, INK_COLOUR, NEUTRAL_COLOUR, PALETTE, WIDTH
 
-_GROUP_COLOUR = "#000000"
-
-
-def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{what} lacks the column(s) {', '.join(missing)}; it needs {', '.join(columns)}"
-        )
+#: The group's weights are drawn in black beside the stakeholders' colours.
+_GROUP_COLOUR = INK_COLOUR
 
 
 def criteria_contribution_chart(
@@ -51,7 +45,7 @@ def criteria_contribution_chart(
     >>> chart.to_dict()["encoding"]["color"]["field"]
     'criterion'
     """
-    _require(
+    require_columns(
         scored, ("project_id", "criterion", "contribution", "weight", "rank"), "the scored frame"
     )
     data = scored.copy()
@@ -122,7 +116,7 @@ def ahp_weights_chart(result: object, *, title: str | None = None) -> alt.Chart:
     table = getattr(result, "stakeholder_weights", result)
     if not isinstance(table, pd.DataFrame):
         raise TypeError("give an AHPResult or its stakeholder_weights frame")
-    _require(
+    require_columns(
         table, ("stakeholder", "criterion", "weight", "consistency_ratio"), "the AHP weights frame"
     )
     data = table.copy()
@@ -200,7 +194,7 @@ def strategic_alignment_chart(alignment: pd.DataFrame, *, title: str | None = No
     >>> "facet" in chart.to_dict()
     True
     """
-    _require(
+    require_columns(
         alignment,
         ("dimension", "group", "value_share", "spend_share", "candidate_value_share"),
         "the alignment frame",
@@ -212,7 +206,7 @@ def strategic_alignment_chart(alignment: pd.DataFrame, *, title: str | None = No
     data = data.dropna(subset=["share"])
     data["measure"] = data["measure"].map(_MEASURES)
     measures = [_MEASURES[c] for c in columns if _MEASURES[c] in set(data["measure"])]
-    colours = [PALETTE[0], PALETTE[1], "#999999", _GROUP_COLOUR][: len(measures)]
+    colours = [PALETTE[0], PALETTE[1], NEUTRAL_COLOUR, _GROUP_COLOUR][: len(measures)]
     dimensions = list(pd.unique(alignment["dimension"]))
     return (
         alt.Chart(data, width=WIDTH)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, SEQUENTIAL_SCHEME, WIDTH
+from .theme import HEIGHT, INK_COLOUR, LIMIT_COLOUR, PALETTE, SEQUENTIAL_SCHEME, WIDTH
 
 
 def tipping_point_chart(tipping: object, *, title: str | None = None) -> alt.LayerChart:
@@ -67,7 +67,7 @@ def tipping_point_chart(tipping: object, *, title: str | None = None) -> alt.Lay
                      axis=alt.Axis(format=".0%")),
         x2="high:Q", tooltip=tooltip,
     )  # fmt: skip
-    stated = base.mark_tick(color="#000000", thickness=3, size=22).encode(
+    stated = base.mark_tick(color=INK_COLOUR, thickness=3, size=22).encode(
         y=y, x="weight:Q", tooltip=tooltip
     )
     # the project entering (+) and leaving (−) just past each end; a label that would run

@@ -1,10 +1,15 @@
 """The project chart theme: a colour-blind-safe palette and readable labels.
 
-Charts use :data:`CATEGORY_COLOURS` for Run / Grow / Transform and :data:`PALETTE` (Okabe–Ito)
-for anything else, so a chart reads the same in every notebook, report and slide.
+Charts use :data:`CATEGORY_COLOURS` for Run / Grow / Transform, :data:`RAG_COLOURS` (with
+:data:`RAG_SHAPES`) for red / amber / green status, and :data:`PALETTE` (Okabe–Ito) for anything
+else; the few greys and black have names here too. So a chart reads the same in every notebook,
+report, workbook and slide.
 """
 
 from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
 
 import altair as alt
 
@@ -22,6 +27,26 @@ PALETTE: list[str] = [
 CATEGORY_COLOURS: dict[str, str] = {"Run": "#0072B2", "Grow": "#009E73", "Transform": "#E69F00"}
 #: Used for limits (budget, capacity) drawn over bars.
 LIMIT_COLOUR = "#D55E00"
+#: RAG status colours (Okabe–Ito): bluish green, orange, vermilion; grey for unknown.
+RAG_COLOURS: dict[str, str] = {
+    "green": PALETTE[2],
+    "amber": PALETTE[1],
+    "red": PALETTE[5],
+    "unknown": "#999999",
+}
+#: RAG status shapes: every status also differs in shape, so it reads without colour.
+RAG_SHAPES: dict[str, str] = {
+    "green": "circle",
+    "amber": "triangle-up",
+    "red": "square",
+    "unknown": "diamond",
+}
+#: Grey of what is shown for reference: unknown status, the candidates beside the selection.
+NEUTRAL_COLOUR = RAG_COLOURS["unknown"]
+#: Black of outlines, reference ticks and the group's bars: marks that must read without colour.
+INK_COLOUR = "#000000"
+#: Dark grey of annotations: dependency arrows, point labels.
+NOTE_COLOUR = "#444444"
 #: Sequential scheme for heatmaps (colour-blind safe).
 SEQUENTIAL_SCHEME = "viridis"
 DIVERGING_SCHEME = "blueorange"
@@ -30,15 +55,25 @@ FONT = "Helvetica, Arial, sans-serif"
 WIDTH, HEIGHT = 560, 300
 
 
-def category_scale(categories: list[str] | None = None) -> alt.Scale:
-    """Colour scale for project categories: the fixed Run / Grow / Transform colours first."""
-    domain = list(CATEGORY_COLOURS)
-    for c in categories or []:
-        if c not in domain:
-            domain.append(c)
+def category_colours(categories: Iterable[str] | None = None) -> dict[str, str]:
+    """Colour of each project category: Run / Grow / Transform in their fixed colours first,
+    then the other ``categories`` in the order given, in the palette's remaining colours (cycled
+    when there are more categories than colours).
+
+    Examples
+    --------
+    >>> category_colours(["Grow", "Compliance"])
+    {'Run': '#0072B2', 'Grow': '#009E73', 'Transform': '#E69F00', 'Compliance': '#CC79A7'}
+    """
+    others = list(dict.fromkeys(c for c in categories or [] if c not in CATEGORY_COLOURS))
     extra = [p for p in PALETTE if p not in CATEGORY_COLOURS.values()]
-    colours = list(CATEGORY_COLOURS.values()) + extra[: max(0, len(domain) - len(CATEGORY_COLOURS))]
-    return alt.Scale(domain=domain, range=colours)
+    return {**CATEGORY_COLOURS, **dict(zip(others, itertools.cycle(extra), strict=False))}
+
+
+def category_scale(categories: Iterable[str] | None = None) -> alt.Scale:
+    """Colour scale for project categories (see :func:`category_colours`)."""
+    colours = category_colours(categories)
+    return alt.Scale(domain=list(colours), range=list(colours.values()))
 
 
 def theme_config() -> dict:

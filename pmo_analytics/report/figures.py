@@ -1,9 +1,10 @@
 """The charts of the report: Vega-Lite specs of the plan's charts and of the optional scenario
 comparison and frontier, embedded safely in the page and drawn there by vega-embed.
 
-The plan's charts come from :mod:`pmo_analytics.charts.plan`; the comparison and frontier charts
-are drawn here from whatever tidy frames a run hands over (the columns they need are checked,
-a frame without them is shown as a table only).
+The plan's charts come from :mod:`pmo_analytics.charts.roadmap` and
+:mod:`pmo_analytics.charts.plan`; the comparison and frontier charts are drawn here from
+whatever tidy frames a run hands over (the columns they need are checked, a frame without them
+is shown as a table only).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def plan_charts(plan: Plan) -> dict[str, alt.TopLevelMixin]:
     """The plan's charts by container id: the roadmap and spend against budget (when projects
     are selected) and the capacity heatmap (when the portfolio has roles); none for a plan
     without a solution."""
-    from ..charts.plan import capacity_heatmap, roadmap_chart, spend_vs_budget_chart
+    from ..charts.plan import capacity_heatmap, spend_vs_budget_chart
+    from ..charts.roadmap import roadmap_chart
 
     charts: dict[str, alt.TopLevelMixin] = {}
     if not plan.is_solution():
