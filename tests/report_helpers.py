@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 import pmo_analytics as pa
 from pmo_analytics import safety
@@ -51,3 +52,9 @@ def nasty_plan() -> pa.Plan:
     assert plan.status == "optimal"
     assert pa.check_plan(plan).empty
     return plan
+
+
+def text_of(page: str) -> str:
+    """The page without its scripts and tags (what a reader sees), entities left as they are."""
+    body = re.sub(r"<script\b.*?</script>", "", page, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)

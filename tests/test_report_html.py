@@ -1,6 +1,7 @@
 """report.html: one self-contained, escaped page with the plan's figures, charts and explanations.
 
-(The page in a real browser is tested in test_report_browser.py.)
+(What each section says is tested in test_report_sections.py, the page in a real browser in
+test_report_browser.py.)
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 
 import pandas as pd
 import pytest
-from report_helpers import nasty_plan
+from report_helpers import nasty_plan, text_of
 
 import pmo_analytics as pa
 from pmo_analytics.report.html import CHART_IDS, report_html
@@ -41,12 +42,6 @@ def chart_specs(page: str) -> dict:
     )
     assert match, "the chart specs are missing"
     return json.loads(match.group(1))
-
-
-def text_of(page: str) -> str:
-    """The page without its scripts and tags (what a reader sees), entities left as they are."""
-    body = re.sub(r"<script\b.*?</script>", "", page, flags=re.S)
-    return re.sub(r"<[^>]+>", " ", body)
 
 
 def test_page_is_self_contained(page):
@@ -91,19 +86,6 @@ def test_user_text_is_escaped(page):
     assert "<script>alert(1)</script>" in names and "Zürich Ærø 東京" in names
 
 
-def test_summary_shows_status_value_spend_and_selection(plan, page):
-    visible = text_of(page)
-    assert "Plan status: optimal (proven best)" in visible
-    assert f"{plan.value:,.2f}" in visible
-    budget = float(plan.portfolio.budget_by_period().sum())
-    assert f"{plan.total_cost:,.0f}" in visible
-    assert f"of {budget:,.0f} budget ({plan.total_cost / budget:.1%})" in visible
-    assert f"of {len(plan.portfolio.candidates())} candidates" in visible
-    assert re.search(
-        rf"Projects selected\s*</div>\s*<div class=\"figure\">{plan.n_selected}<", page
-    )
-
-
 def test_charts_for_the_plan_and_the_optional_frames(page):
     specs = chart_specs(page)
     assert list(specs) == list(CHART_IDS)
@@ -137,36 +119,6 @@ def test_result_objects_give_their_frames(plan):
     assert '<td class="num">25.0%</td>' in page  # a utilisation column reads as a share
     with pytest.raises(TypeError, match=r"expected a DataFrame or an object with a \.points"):
         report_html(plan, frontier=[1, 2], explain=0)
-
-
-def test_plan_table_and_binding_limits(plan, page):
-    visible = text_of(page)
-    for pid in plan.schedule.index:
-        assert re.search(rf"<td>{pid}</td>", page), pid
-    assert f"Selected ({plan.n_selected})" in visible
-    assert f"Not in the plan ({len(plan.schedule) - plan.n_selected})" in visible
-    top = plan.binding.iloc[0]
-    assert f"one more {top['resource']} FTE is worth about {top['shadow_price']:,.2f}" in visible
-
-
-def test_explanations_of_the_most_valuable_excluded(plan, page):
-    out = plan.schedule[
-        ~plan.schedule["selected"] & ~plan.schedule["reason"].isin(["completed", "cancelled"])
-    ]
-    top = out.sort_values("value", ascending=False, kind="stable").index[:3]
-    section = page[page.index('id="excluded"') : page.index('id="comparison"')]
-    assert section.count('class="explain"') == len(top)
-    for pid in top:
-        text = plan.explain(pid, what_if=False)
-        assert text.replace("&", "&amp;") in section.replace("&#x27;", "'").replace("&quot;", '"')
-
-
-def test_what_if_re_solves_for_the_first_explanations(plan):
-    page = report_html(plan, explain=2, what_if=1)
-    section = page[page.index('id="excluded"') :]
-    first, second = section.split('class="explain"')[1:3]
-    assert "Forcing it in would cost" in first or "cannot be forced in" in first
-    assert "Forcing it in" not in second and "cannot be forced in" not in second
 
 
 def test_infeasible_plan_shows_the_diagnosis_without_charts():

@@ -14,6 +14,11 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimise.plan import Plan
 
+#: A column of a table of the pack: (column of the frame, header, kind). The kind says how the
+#: page and the workbook format its values: text, bool, money, number, small (tiny numbers such
+#: as value per unit of currency), share, count or fte.
+Column = tuple[str, str, str]
+
 #: Columns of the plan table of the pack (plan.csv's columns and a few more), in order.
 PLAN_TABLE_COLUMNS = [
     "project_id",
@@ -115,6 +120,16 @@ def budget_rows(plan: Plan) -> pd.DataFrame:
     return out
 
 
+#: The columns of :func:`budget_rows` before the spend per category.
+BUDGET_COLUMNS: list[Column] = [
+    ("period", "Period", "text"),
+    ("budget", "Budget", "money"),
+    ("spend", "Planned spend", "money"),
+    ("remaining", "Remaining", "money"),
+    ("share", "Share used", "share"),
+]
+
+
 def schedule_grid(plan: Plan) -> pd.DataFrame:
     """Selected projects × horizon periods: the project's cost in each period it runs [currency]
     (0 where it runs without cost) and NaN where it does not run.
@@ -187,6 +202,27 @@ def binding_rows(plan: Plan, *, top: int | None = None) -> pd.DataFrame:
     return out
 
 
+#: The columns of :func:`binding_rows` as the pack shows them (kinds of role rows; see
+#: :func:`binding_kinds` for the budget's).
+BINDING_COLUMNS: list[Column] = [
+    ("resource", "Limit", "text"),
+    ("period", "Period", "text"),
+    ("used", "Used", "number"),
+    ("available", "Available", "number"),
+    ("utilisation", "Utilisation", "share"),
+    ("blocked", "Projects kept out", "count"),
+    ("shadow_price", "Shadow price (value per unit)", "number"),
+    ("meaning", "What more would be worth", "text"),
+]
+
+
+def binding_kinds(binding: pd.DataFrame) -> list[dict[str, str]]:
+    """Per row of :func:`binding_rows`, the kinds that differ from :data:`BINDING_COLUMNS`:
+    budget rows are money, and their price per unit of currency is a small number."""
+    money = {"used": "money", "available": "money", "shadow_price": "small"}
+    return [money if r == "budget" else {} for r in binding["resource"]]
+
+
 def _price_words(resource: str, price: float) -> str:
     if not np.isfinite(price) or price <= 0:
         return "no value from more of it alone"
@@ -213,6 +249,12 @@ def column_kind(values: pd.Series) -> str:
             return "money"
         return "small" if 0 < largest < 0.01 else "number"
     return "text"
+
+
+def header(column: str) -> str:
+    """A column name as a header: ``budget_utilisation`` → ``Budget utilisation``."""
+    text = column.replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def as_frame(data: object, attribute: str) -> pd.DataFrame:
@@ -245,6 +287,13 @@ def flat_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def shown_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Column]]:
+    """Any tidy frame ready to show: :func:`flat_frame` of it, and its columns with headers
+    from their names and kinds from their values (:func:`column_kind`)."""
+    flat = flat_frame(frame)
+    return flat, [(c, header(c), column_kind(flat[c])) for c in flat.columns]
+
+
 def top_excluded(plan: Plan, n: int) -> pd.Index:
     """The ``n`` most valuable candidates left out of the plan (by strategic value, then id)."""
     schedule = plan.schedule
@@ -262,6 +311,12 @@ def total_budget(plan: Plan) -> float:
     if plan.portfolio.has_budget:
         return float(plan.portfolio.budget_by_period().sum())
     return float("nan")
+
+
+def budget_share(plan: Plan) -> float:
+    """The share of :func:`total_budget` the plan spends (NaN without a budget)."""
+    budget = total_budget(plan)
+    return plan.total_cost / budget if budget and np.isfinite(budget) else float("nan")
 
 
 def summary_items(plan: Plan) -> list[tuple[str, object, str]]:
@@ -288,11 +343,7 @@ def summary_items(plan: Plan) -> list[tuple[str, object, str]]:
         ("Candidates", candidates, "count"),
         ("Planned spend in the horizon", plan.total_cost, "money"),
         ("Budget in the horizon", budget, "money"),
-        (
-            "Share of the budget used",
-            plan.total_cost / budget if budget and np.isfinite(budget) else float("nan"),
-            "share",
-        ),
+        ("Share of the budget used", budget_share(plan), "share"),
         ("Horizon", f"{horizon[0]} to {horizon[-1]} ({len(horizon)} periods)", "text"),
         ("Solver", plan.solver, "text"),
     ]

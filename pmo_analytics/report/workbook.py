@@ -244,7 +244,7 @@ def _plan_sheet(book: _Book, plan: Plan) -> None:
 def _schedule_sheet(book: _Book, plan: Plan) -> None:
     from openpyxl.styles import PatternFill
 
-    from ..charts.theme import CATEGORY_COLOURS, PALETTE
+    from ..charts.theme import category_colours
 
     grid = tables.schedule_grid(plan).reset_index()
     periods = [str(p) for p in plan.portfolio.horizon]
@@ -256,13 +256,11 @@ def _schedule_sheet(book: _Book, plan: Plan) -> None:
     ]
     sheet = book.sheet("Schedule")
     book.table(sheet, grid, columns, freeze="D2")
-    categories = sorted(set(grid["category"]) - set(CATEGORY_COLOURS))
-    extra = [c for c in PALETTE if c not in CATEGORY_COLOURS.values()]
-    colours = {**CATEGORY_COLOURS, **dict(zip(categories, extra * 8, strict=False))}
+    colours = category_colours(sorted(set(grid["category"])))  # blank too: "" sorts first
     fills = {k: PatternFill("solid", fgColor=_tint(v)) for k, v in colours.items()}
     running = grid[periods].notna().to_numpy()
     for i, category in enumerate(grid["category"]):
-        fill = fills.get(category, PatternFill("solid", fgColor=_tint("#999999")))
+        fill = fills[category]
         sheet.cell(row=i + 2, column=3).fill = fill
         for j in np.flatnonzero(running[i]):
             sheet.cell(row=i + 2, column=4 + int(j)).fill = fill
@@ -300,13 +298,9 @@ def _utilisation_sheet(book: _Book, plan: Plan) -> None:
 
 def _budget_sheet(book: _Book, plan: Plan) -> None:
     frame = tables.budget_rows(plan)
-    fixed = ["period", "budget", "spend", "remaining", "share"]
+    fixed = [c for c, _, _ in tables.BUDGET_COLUMNS]
     columns = [
-        ("period", "Period", "text"),
-        ("budget", "Budget", "money"),
-        ("spend", "Planned spend", "money"),
-        ("remaining", "Remaining", "money"),
-        ("share", "Share used", "share"),
+        *tables.BUDGET_COLUMNS,
         *[(c, f"Spend: {c}", "money") for c in frame.columns if c not in fixed],
     ]
     sheet = book.sheet("Budget")
@@ -328,37 +322,18 @@ def _budget_sheet(book: _Book, plan: Plan) -> None:
 
 def _binding_sheet(book: _Book, plan: Plan) -> None:
     frame = tables.binding_rows(plan)
-    columns = [
-        ("resource", "Limit", "text"),
-        ("period", "Period", "text"),
-        ("used", "Used", "number"),
-        ("available", "Available", "number"),
-        ("utilisation", "Utilisation", "share"),
-        ("blocked", "Projects kept out", "count"),
-        ("shadow_price", "Shadow price (value per unit)", "number"),
-        ("meaning", "What more would be worth", "text"),
-    ]
-    # budget rows are money, and their price is per unit of currency (a small number)
-    money = {"used": "money", "available": "money", "shadow_price": "small"}
-    formats = [money if r == "budget" else {} for r in frame["resource"]]
-    book.table(book.sheet("Binding limits"), frame, columns, row_formats=formats)
+    book.table(
+        book.sheet("Binding limits"),
+        frame,
+        tables.BINDING_COLUMNS,
+        row_formats=tables.binding_kinds(frame),
+    )
 
 
-def _generic_sheet(book: _Book, name: str, frame: pd.DataFrame) -> None:
-    flat = tables.flat_frame(frame)
-    columns = [(c, _header(c), tables.column_kind(flat[c])) for c in flat.columns]
+def _frame_sheet(book: _Book, name: str, frame: pd.DataFrame) -> None:
+    """Any tidy frame as a sheet (a scenario comparison, a frontier, the diagnosis)."""
+    flat, columns = tables.shown_frame(frame)
     book.table(book.sheet(name), flat, columns)
-
-
-def _header(column: str) -> str:
-    text = column.replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
-def _diagnosis_sheet(book: _Book, plan: Plan) -> None:
-    frame = tables.flat_frame(plan.diagnosis.reset_index(drop=True))
-    columns = [(c, _header(c), tables.column_kind(frame[c])) for c in frame.columns]
-    book.table(book.sheet("Diagnosis"), frame, columns)
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -378,11 +353,11 @@ def workbook_bytes(
     _budget_sheet(book, plan)
     _binding_sheet(book, plan)
     if comparison is not None:
-        _generic_sheet(book, "Scenarios", tables.as_frame(comparison, "table"))
+        _frame_sheet(book, "Scenarios", tables.as_frame(comparison, "table"))
     if frontier is not None:
-        _generic_sheet(book, "Frontier", tables.as_frame(frontier, "points"))
+        _frame_sheet(book, "Frontier", tables.as_frame(frontier, "points"))
     if len(plan.diagnosis):
-        _diagnosis_sheet(book, plan)
+        _frame_sheet(book, "Diagnosis", plan.diagnosis.reset_index(drop=True))
     return book.to_bytes()
 
 
