@@ -29,8 +29,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(PY) -m pytest -n $(JOBS) -q tests
-	$(PY) -m pytest -n $(JOBS) -q --nbmake --nbmake-timeout=600 notebooks
+	$(PY) -m pytest -n $(JOBS) --dist worksteal -q --nbmake --nbmake-timeout=600 tests notebooks
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
