@@ -1,7 +1,8 @@
 """The report in a real browser: headless Chromium opens report.html with no network, draws every
 chart (vega-embed's SVG in each chart container proves the inlined JavaScript ran), logs no
-console error, requests nothing but the file itself, runs none of the user text as script, and
-prints to PDF. Screenshots (screen and print media) and the PDF go to tests/artifacts/.
+console error and no warning (Vega logs a spec it has to correct, such as an order channel on a
+nominal field, as a console warning), requests nothing but the file itself, runs none of the
+user text as script, and prints to PDF. Screenshots (screen and print media) and the PDF go to tests/artifacts/.
 
 Chromium is driven over the DevTools protocol through a pipe (``--remote-debugging-pipe``), so
 no extra package is needed. Where Debian's ``chromium`` is absent the test is skipped with a
@@ -194,6 +195,21 @@ def console_errors(events: list[dict]) -> list[str]:
     return errors
 
 
+def console_warnings(events: list[dict]) -> list[str]:
+    """Console warnings (Vega's logger writes ``WARN`` and the message) and warning log entries
+    among DevTools events."""
+    warnings = []
+    for event in events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Runtime.consoleAPICalled" and params.get("type") == "warning":
+            warnings.append(
+                " ".join(str(a.get("value", a.get("description"))) for a in params["args"])
+            )
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "warning":
+            warnings.append(params["entry"].get("text", ""))
+    return warnings
+
+
 @pytest.fixture(scope="module")
 def chromium() -> str:
     binary = _chromium()
@@ -221,7 +237,7 @@ def report_file(tmp_path_factory) -> Path:
     return path
 
 
-def test_report_renders_offline_without_console_errors(chromium, report_file, tmp_path):
+def test_report_renders_offline_without_console_errors_or_warnings(chromium, report_file, tmp_path):
     browser = DevTools(chromium, tmp_path / "profile")
     try:
         browser.open(report_file.as_uri())
@@ -262,6 +278,8 @@ def test_report_renders_offline_without_console_errors(chromium, report_file, tm
         assert chart["marks"] == 1 and chart["shapes"] > 5, (chart, stderr[-2000:])
     errors = console_errors(browser.events)
     assert not errors, errors
+    warnings = console_warnings(browser.events)
+    assert not warnings, warnings
     requests = [
         e["params"]["request"]["url"]
         for e in browser.events
