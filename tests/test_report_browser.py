@@ -2,7 +2,8 @@
 chart (vega-embed's SVG in each chart container proves the inlined JavaScript ran), logs no
 console error and no warning (Vega logs a spec it has to correct, such as an order channel on a
 nominal field, as a console warning), requests nothing but the file itself, runs none of the
-user text as script, and prints to PDF. Screenshots (screen and print media) and the PDF go to tests/artifacts/.
+user text as script, and prints to PDF. Screenshots (screen and print media) and the PDF go to
+tests/artifacts/.
 
 Chromium is driven over the DevTools protocol through a pipe (``--remote-debugging-pipe``), so
 no extra package is needed. Where Debian's ``chromium`` is absent the test is skipped with a
