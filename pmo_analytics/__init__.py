@@ -58,8 +58,8 @@ _EXPORTS: dict[str, str] = {
     # the ranked-list baseline and comparing plans
     "ranked_selection": "baseline",
     "ranked_list": "baseline",
-    "value_left_on_the_table": "baseline",
-    "plan_differences": "baseline",
+    "value_left_on_the_table": "comparison",
+    "plan_differences": "comparison",
     # capacity and health
     "capacity_demand": "capacity",
     "bottlenecks": "capacity",
@@ -97,12 +97,12 @@ _EXPORTS: dict[str, str] = {
     # scenarios, frontiers and parallel runs
     "Scenario": "scenarios",
     "ScenarioError": "scenarios",
-    "ScenarioComparison": "scenarios",
-    "read_scenario": "scenarios",
-    "parse_scenario": "scenarios",
+    "ScenarioComparison": "comparison",
+    "read_scenario": "scenario_files",
+    "parse_scenario": "scenario_files",
     "apply_scenario": "scenarios",
-    "plan_scenario": "scenarios",
-    "run_scenarios": "scenarios",
+    "plan_scenario": "scenario_runs",
+    "run_scenarios": "scenario_runs",
     "Frontier": "frontier",
     "efficient_frontier": "frontier",
     "risk_frontier": "frontier",

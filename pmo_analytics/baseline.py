@@ -7,7 +7,8 @@ still allow it. The first project a limit keeps out draws the *cut-off line*; be
 may still fill gaps with projects that fit. The result is a real
 :class:`~pmo_analytics.optimise.plan.Plan` built by the optimiser's own assembly, so it can be
 checked with :func:`pmo_analytics.check_plan`, charted like any plan and compared with the
-optimal mix: :func:`value_left_on_the_table` and :func:`plan_differences`.
+optimal mix (:mod:`pmo_analytics.comparison`: :func:`~pmo_analytics.value_left_on_the_table`,
+:func:`~pmo_analytics.plan_differences`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .optimise.diagnose import row_table
+from .optimise.diagnose import _CAUSE, row_table
 from .optimise.formulation import Formulation, build_formulation
 from .optimise.options import OptimiseOptions
 from .optimise.plan import Plan
@@ -46,15 +47,6 @@ RANKED_LIST_COLUMNS = [
     "above_line",
 ]
 _TOL = 1e-7
-_CAUSE = {
-    "budget": "budget",
-    "total_budget": "budget",
-    "requires": "dependency",
-    "follows": "dependency",
-    "excludes": "dependency",
-    "balance": "balance",
-    "starts": "start_limit",
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -298,28 +290,8 @@ def _fund(
             "the committed work breaks these rules of the mix: " + ", ".join(map(str, worst))
         )
         return _Outcome(formulation, options, None, table, notes)
-    if options.cumulative_budget:
-        x = _carry_forward(formulation, portfolio, x)
+    # the carried-forward budget columns stay 0: a plan keeps only its start options
     return _Outcome(formulation, options, x, table, notes)
-
-
-def _carry_forward(formulation: Formulation, portfolio: Portfolio, x: np.ndarray) -> np.ndarray:
-    """Values of the carried-forward budget columns for the funded starts (unspent money)."""
-    block = formulation.block("budget")
-    if block is None:
-        return x
-    n_x = len(formulation.options)
-    entries = block.entries[block.entries["col"] < n_x]
-    spend = np.bincount(
-        entries["row"].to_numpy(),
-        weights=entries["coef"].to_numpy() * x[entries["col"].to_numpy()],
-        minlength=block.size,
-    )
-    carry = np.maximum(np.cumsum(block.rows["rhs"].to_numpy(dtype=float) - spend), 0.0)
-    carry_cols = formulation.columns.index[formulation.columns["name"].str.startswith("carry_")]
-    out = x.copy()
-    out[carry_cols.to_numpy()] = carry[: len(carry_cols)]
-    return out
 
 
 def ranked_list(
@@ -443,143 +415,3 @@ def ranked_selection(
     left_out = listed.index[~outcome.table["funded"] & ~outcome.table["committed"]]
     schedule.loc[left_out, "reason"] = listed[left_out]
     return dataclasses.replace(plan, schedule=schedule)
-
-
-# --------------------------------------------------------------------------- comparing
-def _check_pair(optimal_plan: Plan, ranked_plan: Plan) -> None:
-    for label, plan in (("optimal_plan", optimal_plan), ("ranked_plan", ranked_plan)):
-        if not isinstance(plan, Plan):
-            raise TypeError(f"{label} must be a Plan, not {type(plan).__name__}")
-        if not plan.is_solution():
-            raise ValueError(
-                f"{label} has no selection (status {plan.status!r}); compare plans that are optimal or feasible"
-            )
-    if not optimal_plan.schedule.index.equals(ranked_plan.schedule.index):
-        raise ValueError(
-            "the two plans are of different portfolios (their project ids differ); compare plans of one portfolio"
-        )
-
-
-def value_left_on_the_table(optimal_plan: Plan, ranked_plan: Plan) -> pd.DataFrame:
-    """What the optimal mix gains over the ranked list, in a few numbers.
-
-    Parameters
-    ----------
-    optimal_plan : Plan
-        From :func:`pmo_analytics.optimise`.
-    ranked_plan : Plan
-        From :func:`ranked_selection` (or any other plan of the same portfolio).
-
-    Returns
-    -------
-    DataFrame
-        Index ``measure``: value (total strategic value of the selection), objective (what
-        the runs maximised), cost (planned cost inside the horizon [currency]), n_selected,
-        n_only_here (projects selected in this plan and not in the other), value_per_million
-        (strategic value per 1,000,000 of cost). Columns optimal, ranked, difference
-        (optimal − ranked) and change (difference / ranked).
-
-    Raises
-    ------
-    ValueError
-        When a plan has no selection or the plans are of different portfolios.
-
-    Examples
-    --------
-    >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(12, n_periods=6, n_roles=3, seed=3)
-    >>> table = value_left_on_the_table(pa.optimise(p), ranked_selection(p))
-    >>> bool(table.at["objective", "difference"] >= 0)
-    True
-    """
-    _check_pair(optimal_plan, ranked_plan)
-
-    def measures(plan: Plan, other: Plan) -> list[float]:
-        cost = plan.total_cost
-        return [
-            plan.value,
-            plan.objective,
-            cost,
-            float(plan.n_selected),
-            float(len(plan.selected.difference(other.selected))),
-            plan.value / cost * 1e6 if cost > 0 else np.nan,
-        ]
-
-    index = pd.Index(
-        ["value", "objective", "cost", "n_selected", "n_only_here", "value_per_million"],
-        name="measure",
-    )
-    table = pd.DataFrame(
-        {
-            "optimal": measures(optimal_plan, ranked_plan),
-            "ranked": measures(ranked_plan, optimal_plan),
-        },
-        index=index,
-    )
-    table["difference"] = table["optimal"] - table["ranked"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["change"] = table["difference"] / table["ranked"].where(table["ranked"] != 0)
-    return table
-
-
-def plan_differences(optimal_plan: Plan, ranked_plan: Plan) -> pd.DataFrame:
-    """The projects the two plans treat differently, and why each plan did what it did.
-
-    Parameters
-    ----------
-    optimal_plan, ranked_plan : Plan
-        Two plans of one portfolio (see :func:`value_left_on_the_table`).
-
-    Returns
-    -------
-    DataFrame
-        Indexed by project_id: name, category, value, cost [currency], difference
-        (``only_optimal``, ``only_ranked`` or ``moved`` — in both, different start),
-        optimal_start, ranked_start (``pd.Period``, NaT when not selected), optimal_reason,
-        ranked_reason (each plan's reason: why it is in, or what kept it out). Sorted by
-        difference, then value (highest first).
-
-    Raises
-    ------
-    ValueError
-        When a plan has no selection or the plans are of different portfolios.
-
-    Examples
-    --------
-    >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(12, n_periods=6, n_roles=3, seed=3)
-    >>> diff = plan_differences(pa.optimise(p), ranked_selection(p))
-    >>> set(diff["difference"]) <= {"only_optimal", "only_ranked", "moved"}
-    True
-    """
-    _check_pair(optimal_plan, ranked_plan)
-    a, b = optimal_plan.schedule, ranked_plan.schedule
-    in_a, in_b = a["selected"].astype(bool), b["selected"].astype(bool)
-    moved = in_a & in_b & (a["start"] != b["start"])
-    kind = pd.Series(
-        np.select(
-            [in_a & ~in_b, in_b & ~in_a, moved],
-            ["only_optimal", "only_ranked", "moved"],
-            default="",
-        ),
-        index=a.index,
-    )
-    out = pd.DataFrame(
-        {
-            "name": a["name"],
-            "category": a["category"],
-            "value": a["value"],
-            "cost": a["cost"],
-            "difference": kind,
-            "optimal_start": a["start"],
-            "ranked_start": b["start"],
-            "optimal_reason": a["reason"],
-            "ranked_reason": b["reason"],
-        }
-    )[kind != ""]
-    order = out["difference"].map({"only_optimal": 0, "only_ranked": 1, "moved": 2})
-    return (
-        out.assign(_order=order, _id=out.index)
-        .sort_values(["_order", "value", "_id"], ascending=[True, False, True], kind="stable")
-        .drop(columns=["_order", "_id"])
-    )

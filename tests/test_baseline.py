@@ -112,23 +112,7 @@ def test_ranked_plan_is_a_checked_plan_that_leaves_value_on_the_table(
     assert ranked.schedule.loc[["B", "C"], "reason"].tolist() == ["budget", "budget"]
     assert "cut-off line above rank 2 (B Project B)" in ranked.notes[0]
     assert optimal.status == "optimal" and optimal.objective == pytest.approx(12.0)
-
-    table = pa.value_left_on_the_table(optimal, ranked)
-    assert table.index.name == "measure"
-    assert list(table.columns) == ["optimal", "ranked", "difference", "change"]
-    assert table.loc["objective"].tolist() == pytest.approx([12.0, 10.0, 2.0, 0.2])
-    assert table.loc["value", "difference"] == pytest.approx(2.0)
-    assert table.loc["cost"].tolist()[:3] == pytest.approx([10.0, 10.0, 0.0])
-    assert table.loc["n_selected"].tolist()[:3] == [2.0, 1.0, 1.0]
-    assert table.loc["n_only_here"].tolist()[:2] == [2.0, 1.0]
-    assert table.loc["value_per_million", "optimal"] == pytest.approx(12.0 / 10 * 1e6)
-
-    diff = pa.plan_differences(optimal, ranked)
-    assert diff.index.tolist() == ["B", "C", "A"]
-    assert diff["difference"].tolist() == ["only_optimal", "only_optimal", "only_ranked"]
-    assert diff.loc["B", "ranked_reason"] == "budget"
-    assert diff.loc["A", "optimal_reason"] == "budget"
-    assert diff.loc["B", "optimal_start"] == Q("2027Q1") and pd.isna(diff.loc["B", "ranked_start"])
+    # what the optimal mix gains over it: tests/test_comparison.py
 
 
 def test_value_per_cost_ranking_finds_the_better_mix_here(knapsack: pa.Portfolio) -> None:
@@ -378,15 +362,10 @@ def test_bad_arguments_are_reported() -> None:
         pa.ranked_list(portfolio, by="cost")
     with pytest.raises(ValueError, match="solver='gurobi' is not valid"):
         pa.ranked_selection(portfolio, solver="gurobi")
-    other = pa.generate_portfolio(7, n_periods=4, n_roles=2, seed=1)
-    with pytest.raises(ValueError, match="different portfolios"):
-        pa.plan_differences(pa.ranked_selection(portfolio), pa.ranked_selection(other))
-    with pytest.raises(TypeError, match="optimal_plan must be a Plan, not DataFrame"):
-        pa.value_left_on_the_table(pd.DataFrame(), pa.ranked_selection(portfolio))
 
 
 def test_the_public_api_exports_the_baseline() -> None:
     from pmo_analytics import baseline
 
-    for name in ("ranked_selection", "ranked_list", "value_left_on_the_table", "plan_differences"):
+    for name in ("ranked_selection", "ranked_list"):
         assert getattr(pa, name) is getattr(baseline, name)

@@ -225,7 +225,7 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory) -> Path:
     from pmo_analytics.frontier import efficient_frontier
-    from pmo_analytics.scenarios import run_scenarios
+    from pmo_analytics.scenario_runs import run_scenarios
 
     portfolio, plan = nasty_portfolio(), nasty_plan()
     # the real scenario comparison and frontier, as a run would pass them
