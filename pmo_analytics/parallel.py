@@ -91,32 +91,36 @@ def run_parallel(
     """
     _check_n_jobs(n_jobs)
     work = list(items)
-    with warnings.catch_warnings():
-        # in a notebook without ipywidgets tqdm.auto falls back to a text bar, with a warning
-        warnings.simplefilter("ignore")
-        from tqdm.auto import tqdm
-
-    bar = tqdm(total=len(work), desc=desc, disable=not progress, leave=False)
-    try:
-        if not work:
-            return []
-        if n_jobs == 1 and backend is None:
-            results = []
-            for item in work:
-                results.append(func(item))
-                bar.update(1)
-            return results
-
+    if not work:
+        return []
+    if n_jobs == 1 and backend is None:
+        results = map(func, work)
+    else:
         from joblib import Parallel, delayed
 
         parallel = Parallel(n_jobs=n_jobs, backend=backend, return_as="generator")
-        results = []
-        for result in parallel(delayed(func)(item) for item in work):
-            results.append(result)
+        results = parallel(delayed(func)(item) for item in work)
+    if not progress:
+        return list(results)
+    bar = _progress_bar(len(work), desc)
+    try:
+        done = []
+        for result in results:  # as they arrive
+            done.append(result)
             bar.update(1)
-        return results
+        return done
     finally:
         bar.close()
+
+
+def _progress_bar(total: int, desc: str | None):
+    """A ``tqdm.auto`` bar: a widget in notebooks with ipywidgets, else text (on stderr)."""
+    with warnings.catch_warnings():
+        # without ipywidgets, tqdm.auto warns "IProgress not found" on import and uses text
+        warnings.simplefilter("ignore")
+        from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, leave=False)
 
 
 def spawn_seeds(seed: int | None, n: int) -> list[int]:

@@ -4,6 +4,8 @@ local Dask cluster (joblib's dask backend)."""
 from __future__ import annotations
 
 import functools
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -82,6 +84,20 @@ def test_progress_bar_shows_its_label(capsys):
     assert "squaring" in capsys.readouterr().err
     run_parallel(_square, [1, 2, 3], desc="quiet")
     assert "quiet" not in capsys.readouterr().err
+
+
+def test_no_progress_bar_no_tqdm():
+    """tqdm (and its notebook warning) is imported only when a progress bar is asked for."""
+    code = (
+        "import sys\n"
+        "from pmo_analytics.parallel import run_parallel\n"
+        "assert run_parallel(abs, [-1, 2]) == [1, 2]\n"
+        "assert 'tqdm' not in sys.modules, 'imported without a progress bar'\n"
+        "run_parallel(abs, [-1], progress=True)\n"
+        "assert 'tqdm' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_spawned_seeds_are_stable_distinct_and_independent_of_workers():
