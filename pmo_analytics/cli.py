@@ -13,6 +13,8 @@ import warnings
 from collections.abc import Sequence
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+#: The solver options ``plan`` and ``replan`` share (each the name of an OptimiseOptions field).
+_SOLVER_OPTIONS = ("solver", "time_limit", "gap", "value_basis", "threads")
 
 
 class UsageError(Exception):
@@ -38,8 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     plan = sub.add_parser(
         "plan",
-        help="choose the project mix and start periods that maximise strategic value",
-        description="Optimise the portfolio and write summary.json, plan.csv and utilisation.csv.",
+        help="choose the project mix and start periods that maximise strategic value; write "
+        "the plan, report.html and plan.xlsx",
+        description="Optimise the portfolio and write summary.json, plan.csv and utilisation.csv "
+        "and the leadership pack: report.html (a self-contained page for the board) and "
+        "plan.xlsx (the same figures as formatted sheets).",
     )
     plan.add_argument("portfolio", help="folder of CSV files or .xlsx workbook")
     plan.add_argument("--out", required=True, help="output folder (created if missing)")
@@ -47,15 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--budget", type=_non_negative, help="total budget over the horizon [currency]"
     )
-    plan.add_argument("--solver", choices=["cbc", "highs"], help="MIP solver (default cbc)")
-    plan.add_argument("--time-limit", type=_positive, help="seconds the solver may search")
+    _add_solver_options(plan)
     plan.add_argument(
-        "--gap", type=_fraction, help="relative optimality gap at which to stop (0 = prove)"
+        "--what-if",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="for the report, re-solve with each of the N most valuable excluded projects "
+        "forced in and say what that would cost (each takes as long as the plan; default 0)",
     )
-    plan.add_argument(
-        "--value-basis", choices=["value", "npv", "risk_adjusted"], help="what to maximise"
-    )
-    plan.add_argument("--threads", type=int, help="solver threads (default 1, reproducible)")
     plan.set_defaults(handler=_plan)
 
     replan = sub.add_parser(
@@ -87,17 +92,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="value lost per project whose selection or start changes against the previous plan",
     )
     replan.add_argument("--as-of", help="status period of the in-flight figures (e.g. 2027Q1)")
-    replan.add_argument("--solver", choices=["cbc", "highs"], help="MIP solver (default cbc)")
-    replan.add_argument("--time-limit", type=_positive, help="seconds the solver may search")
-    replan.add_argument(
-        "--gap", type=_fraction, help="relative optimality gap at which to stop (0 = prove)"
-    )
-    replan.add_argument(
-        "--value-basis", choices=["value", "npv", "risk_adjusted"], help="what to maximise"
-    )
-    replan.add_argument("--threads", type=int, help="solver threads (default 1, reproducible)")
+    _add_solver_options(replan)
     replan.set_defaults(handler=_replan)
     return parser
+
+
+def _add_solver_options(parser: argparse.ArgumentParser) -> None:
+    """The options of how to solve, shared by ``plan`` and ``replan``."""
+    parser.add_argument("--solver", choices=["cbc", "highs"], help="MIP solver (default cbc)")
+    parser.add_argument("--time-limit", type=_positive, help="seconds the solver may search")
+    parser.add_argument(
+        "--gap", type=_fraction, help="relative optimality gap at which to stop (0 = prove)"
+    )
+    parser.add_argument(
+        "--value-basis", choices=["value", "npv", "risk_adjusted"], help="what to maximise"
+    )
+    parser.add_argument("--threads", type=int, help="solver threads (default 1, reproducible)")
+
+
+def _given(args: argparse.Namespace, names: Sequence[str]) -> dict[str, object]:
+    """The options among ``names`` given on the command line (the others are None)."""
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
 def _number(kind: str, test, text: str) -> float:
@@ -122,10 +137,20 @@ def _fraction(text: str) -> float:
     return _number("a fraction in [0, 1)", lambda v: 0 <= v < 1, text)
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must be zero or more")
+    return value
+
+
 def _plan(args: argparse.Namespace) -> int:
     from .io import load_portfolio
     from .optimise import OptimiseOptions, optimise
-    from .outputs import write_plan_outputs
+    from .outputs import EXPLAINED, write_plan_outputs
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -133,29 +158,20 @@ def _plan(args: argparse.Namespace) -> int:
     options = OptimiseOptions()
     scenario = None
     if args.scenario:
-        from .scenario_files import read_scenario
-        from .scenarios import apply_scenario
+        from .scenarios import apply_scenario, read_scenario
 
         scenario = read_scenario(args.scenario)
         portfolio, options = apply_scenario(portfolio, scenario, options)
-    changes = {
-        "budget": args.budget,
-        "solver": args.solver,
-        "time_limit": args.time_limit,
-        "gap": args.gap,
-        "value_basis": args.value_basis,
-        "threads": args.threads,
-    }
     try:
-        options = options.replace(**{k: v for k, v in changes.items() if v is not None})
+        options = options.replace(**_given(args, ("budget", *_SOLVER_OPTIONS)))
         plan = optimise(portfolio, options)
     except ValueError as err:
         raise UsageError(str(err)) from None
     if scenario is not None:  # options given on the command line win over the file's
-        from .scenario_runs import with_scenario_name
+        from .scenarios import with_scenario_name
 
         plan = with_scenario_name(plan, scenario)
-    write_plan_outputs(plan, args.out)
+    write_plan_outputs(plan, args.out, explain=max(EXPLAINED, args.what_if), what_if=args.what_if)
     print(plan.summary_text())
     print(f"\noutputs written to {args.out}")
     if plan.status == "infeasible":
@@ -174,15 +190,8 @@ def _replan(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         portfolio = load_portfolio(args.portfolio)
-    changes = {
-        "solver": args.solver,
-        "time_limit": args.time_limit,
-        "gap": args.gap,
-        "value_basis": args.value_basis,
-        "threads": args.threads,
-    }
     try:
-        options = OptimiseOptions().replace(**{k: v for k, v in changes.items() if v is not None})
+        options = OptimiseOptions().replace(**_given(args, _SOLVER_OPTIONS))
         result = replan(
             portfolio,
             previous,

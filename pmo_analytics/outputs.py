@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 CONTRACT_FILES = ("summary.json", "plan.csv", "utilisation.csv")
 #: The leadership pack, written unless ``pack=False``.
 PACK_FILES = ("report.html", "plan.xlsx")
+#: How many of the most valuable excluded projects the report explains by default.
+EXPLAINED = 5
 
 
 def write_plan_outputs(
@@ -33,7 +35,7 @@ def write_plan_outputs(
     pack: bool = True,
     comparison: pd.DataFrame | None = None,
     frontier: pd.DataFrame | None = None,
-    explain: int = 5,
+    explain: int = EXPLAINED,
     what_if: int = 0,
     currency: str = "",
 ) -> Path:

@@ -163,3 +163,33 @@ def test_plan_command_writes_the_pack(portfolio, outputs, tmp_path, capsys):
     # the command's pack is the library's pack of the same plan, byte for byte
     for name in ("plan.csv", "utilisation.csv", "report.html", "plan.xlsx"):
         assert (out / name).read_bytes() == (outputs / name).read_bytes(), name
+
+
+def test_plan_command_help_names_every_output(capsys):
+    assert run(["plan", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for name in (*CONTRACT_FILES, *PACK_FILES):
+        assert name in text, name
+    assert "--what-if N" in text
+
+
+def test_plan_command_what_if_re_solves_for_the_report(portfolio, tmp_path, capsys):
+    folder = pa.write_portfolio(portfolio, tmp_path / "portfolio")
+    code = run(["plan", str(folder), "--out", str(tmp_path / "out"), "--what-if", "1"])
+    assert code == 0, capsys.readouterr().err
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    first, second = page[page.index('id="excluded"') :].split('class="explain"')[1:3]
+    assert "Forcing it in would cost" in first or "cannot be forced in" in first
+    assert "Forcing it in" not in second and "cannot be forced in" not in second
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [("-1", "argument --what-if: -1 must be zero or more"), ("two", "'two' is not a whole")],
+)
+def test_plan_command_refuses_a_bad_what_if(portfolio, tmp_path, capsys, given, message):
+    folder = pa.write_portfolio(portfolio, tmp_path / "portfolio")
+    code = run(["plan", str(folder), "--out", str(tmp_path / "out"), "--what-if", given])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
