@@ -158,7 +158,8 @@ def _plan(args: argparse.Namespace) -> int:
     options = OptimiseOptions()
     scenario = None
     if args.scenario:
-        from .scenarios import apply_scenario, read_scenario
+        from .scenario_files import read_scenario
+        from .scenarios import apply_scenario
 
         scenario = read_scenario(args.scenario)
         portfolio, options = apply_scenario(portfolio, scenario, options)
@@ -168,7 +169,7 @@ def _plan(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise UsageError(str(err)) from None
     if scenario is not None:  # options given on the command line win over the file's
-        from .scenarios import with_scenario_name
+        from .scenario_runs import with_scenario_name
 
         plan = with_scenario_name(plan, scenario)
     write_plan_outputs(plan, args.out, explain=max(EXPLAINED, args.what_if), what_if=args.what_if)
