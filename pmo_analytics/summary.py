@@ -159,34 +159,25 @@ def portfolio_summary_text(portfolio: Portfolio) -> str:
         "",
         "Per period, if every candidate started as early as it can (in-flight work at its start):",
     ]
-    periods = summary["periods"]
+    # the periods and their total, formatted together
+    amounts = summary["periods"][["cost", "budget", "demand_fte", "capacity_fte"]]
+    amounts = pd.concat(
+        [
+            amounts.set_axis(amounts.index.astype("str")),
+            amounts.sum(min_count=1).to_frame("total").T,
+        ]
+    )
     shown = pd.DataFrame(
         {
-            "cost": periods["cost"].map(_money),
-            "budget": periods["budget"].map(_money) if portfolio.has_budget else "(none)",
-            "cost/budget": periods["cost_share"].map(_percent),
-            "demand FTE": periods["demand_fte"].map(_fte),
-            "capacity FTE": periods["capacity_fte"].map(_fte),
-            "demand/capacity": periods["demand_share"].map(_percent),
-        },
-        index=periods.index.astype("str"),
+            "cost": amounts["cost"].map(_money),
+            "budget": amounts["budget"].map(_money) if portfolio.has_budget else "(none)",
+            "cost/budget": _share(amounts["cost"], amounts["budget"]).map(_percent),
+            "demand FTE": amounts["demand_fte"].map(_fte),
+            "capacity FTE": amounts["capacity_fte"].map(_fte),
+            "demand/capacity": _share(amounts["demand_fte"], amounts["capacity_fte"]).map(_percent),
+        }
     )
-    total = pd.DataFrame(
-        {
-            "cost": [_money(periods["cost"].sum())],
-            "budget": [_money(periods["budget"].sum()) if portfolio.has_budget else "(none)"],
-            "cost/budget": [
-                _percent(_share(periods["cost"].sum(), periods["budget"].sum(min_count=1)))
-            ],
-            "demand FTE": [_fte(periods["demand_fte"].sum())],
-            "capacity FTE": [_fte(periods["capacity_fte"].sum())],
-            "demand/capacity": [
-                _percent(_share(periods["demand_fte"].sum(), periods["capacity_fte"].sum()))
-            ],
-        },
-        index=["total"],
-    )
-    lines.append(pd.concat([shown, total]).rename_axis("period").to_string())
+    lines.append(shown.rename_axis("period").to_string())
     roles = summary["roles"]
     if len(roles):
         lines += [
