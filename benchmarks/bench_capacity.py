@@ -53,31 +53,31 @@ def _views(portfolio) -> dict:
 def _fixed(portfolio) -> dict:
     from pmo_analytics import hiring_needed
 
-    hires = hiring_needed(
+    hiring = hiring_needed(
         portfolio, portfolio.candidates(), flexible_starts=False, respect_budget=False
     )
-    return {"extra_fte_periods": round(hires.attrs["total"], 2)}
+    return {"extra_fte_periods": round(hiring.total, 2)}
 
 
 def _flexible(data) -> dict:
     from pmo_analytics import hiring_needed
 
     portfolio, chosen = data
-    hires = hiring_needed(portfolio, chosen, respect_budget=False, time_limit=60)
+    hiring = hiring_needed(portfolio, chosen, respect_budget=False, time_limit=60)
     fixed = hiring_needed(portfolio, chosen, flexible_starts=False, respect_budget=False)
     return {
-        "status": hires["status"].iloc[0],
-        "extra_fte_periods": round(hires.attrs["total"], 2),
-        "lower_bound": round(hires.attrs["bound"], 2),
-        "at_earliest_starts": round(fixed.attrs["total"], 2),
+        "status": hiring.status,
+        "extra_fte_periods": round(hiring.total, 2),
+        "lower_bound": round(hiring.bound, 2),
+        "at_earliest_starts": round(fixed.total, 2),
     }
 
 
 def _programme(portfolio) -> dict:
     from pmo_analytics import hiring_needed
 
-    hires = hiring_needed(portfolio, PROGRAMME, time_limit=60)
-    return {"status": hires["status"].iloc[0], "extra_fte_periods": hires.attrs["total"]}
+    hiring = hiring_needed(portfolio, PROGRAMME, time_limit=60)
+    return {"status": hiring.status, "extra_fte_periods": hiring.total}
 
 
 CASES = [
