@@ -91,9 +91,9 @@ _EXPORTS: dict[str, str] = {
     "OverrunRisk": "overrun",
     "replan": "replan",
     "Replan": "replan",
-    "read_previous_plan": "replan",
-    "PreviousPlan": "replan",
-    "PreviousPlanError": "replan",
+    "read_previous_plan": "previous_plan",
+    "PreviousPlan": "previous_plan",
+    "PreviousPlanError": "previous_plan",
     "write_replan_outputs": "replan",
     # scenarios, frontiers and parallel runs
     "Scenario": "scenarios",

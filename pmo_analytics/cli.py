@@ -183,7 +183,8 @@ def _plan(args: argparse.Namespace) -> int:
 def _replan(args: argparse.Namespace) -> int:
     from .io import load_portfolio
     from .optimise import OptimiseOptions
-    from .replan import PreviousPlanError, read_previous_plan, replan, write_replan_outputs
+    from .previous_plan import PreviousPlanError, read_previous_plan
+    from .replan import replan, write_replan_outputs
 
     if args.termination_cost is not None and not args.stop_in_flight:
         raise UsageError("--termination-cost applies only with --stop-in-flight")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from replan_helpers import next_quarter, without_derived
 
 import pmo_analytics as pa
+from pmo_analytics.changes import CHANGE_COLUMNS
 from pmo_analytics.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, run
-from pmo_analytics.replan import CHANGE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMITS = ["--time-limit", "30"]
@@ -26,26 +27,6 @@ def folder_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def next_quarter(portfolio: pa.Portfolio) -> pa.Portfolio:
-    h = portfolio.horizon
-    new = h[-1] + 1
-    budget, capacity = portfolio.budget, portfolio.capacity
-    return portfolio.replace(
-        budget=pd.concat(
-            [budget[budget["period"] > h[0]], budget[budget["period"] == h[-1]].assign(period=new)],
-            ignore_index=True,
-        ),
-        capacity=pd.concat(
-            [
-                capacity[capacity["period"] > h[0]],
-                capacity[capacity["period"] == h[-1]].assign(period=new),
-            ],
-            ignore_index=True,
-        ),
-        horizon=(*h[1:], new),
-    )
-
-
 def recorded(portfolio: pa.Portfolio, plan_dir: Path) -> pa.Portfolio:
     """Next quarter's files as a PMO keeps them: a project whose start window has closed is
     recorded as in flight (the plan started it) or cancelled (the loader refuses planned work
@@ -53,7 +34,7 @@ def recorded(portfolio: pa.Portfolio, plan_dir: Path) -> pa.Portfolio:
     plan = pd.read_csv(plan_dir / "plan.csv", dtype=str, keep_default_na=False).set_index(
         "project_id"
     )
-    projects = portfolio.projects.drop(columns=["first_start", "last_start", "strategic_value"])
+    projects = without_derived(portfolio)
     closed = projects["latest_start"].notna() & (projects["latest_start"] < portfolio.horizon[0])
     closed &= projects["status"].isin(["proposed", "approved"])
     began = closed & plan["selected"].reindex(projects.index).eq("true")
@@ -76,23 +57,19 @@ def quarters(tmp_path_factory):
     return {"q1": q1, "q2": q2, "plan": plan_dir, "portfolio": portfolio}
 
 
+def replan_args(quarters: dict, out: Path, *extra: str, portfolio: Path | None = None) -> list:
+    """``replan PORTFOLIO --previous PLAN --out OUT [extra...]`` for next quarter by default."""
+    target = quarters["q2"] if portfolio is None else portfolio
+    return ["replan", str(target), "--previous", str(quarters["plan"]), "--out", str(out), *extra]
+
+
 def read_changes(folder: Path) -> pd.DataFrame:
     return pd.read_csv(folder / "changes.csv", dtype=str, keep_default_na=False)
 
 
 def test_replanning_the_same_portfolio_changes_nothing(quarters, tmp_path, capsys):
     out = tmp_path / "again"
-    code = run(
-        [
-            "replan",
-            str(quarters["q1"]),
-            "--previous",
-            str(quarters["plan"]),
-            "--out",
-            str(out),
-            *LIMITS,
-        ]
-    )
+    code = run(replan_args(quarters, out, *LIMITS, portfolio=quarters["q1"]))
     assert code == EXIT_OK
     printed = capsys.readouterr().out
     assert "no changes against the previous plan" in printed
@@ -106,12 +83,8 @@ def test_replanning_the_same_portfolio_changes_nothing(quarters, tmp_path, capsy
 
 def test_a_quarter_on_with_churn_penalty_and_stopping(quarters, tmp_path, capsys):
     out = tmp_path / "q2_plan"
-    code = run(
-        [
-            "replan", str(quarters["q2"]), "--previous", str(quarters["plan"]), "--out", str(out),
-            "--churn-penalty", "2", "--stop-in-flight", "--termination-cost", "0.1", *LIMITS,
-        ]
-    )  # fmt: skip
+    extra = ["--churn-penalty", "2", "--stop-in-flight", "--termination-cost", "0.1", *LIMITS]
+    code = run(replan_args(quarters, out, *extra))
     assert code == EXIT_OK
     changes = read_changes(out)
     previous = pd.read_csv(quarters["plan"] / "plan.csv", dtype=str, keep_default_na=False)
@@ -155,8 +128,7 @@ def test_a_broken_previous_plan_is_bad_input_and_writes_nothing(quarters, tmp_pa
 )
 def test_bad_options_exit_2(quarters, tmp_path, capsys, extra, message):
     out = tmp_path / "never"
-    argv = ["replan", str(quarters["q2"]), "--previous", str(quarters["plan"]), "--out", str(out)]
-    assert run([*argv, *extra]) == EXIT_BAD_INPUT
+    assert run(replan_args(quarters, out, *extra)) == EXIT_BAD_INPUT
     assert message in capsys.readouterr().err
     assert not out.exists()
 
@@ -178,13 +150,11 @@ def test_a_missing_previous_folder_exits_2(quarters, tmp_path, capsys):
 
 def test_rules_that_cannot_hold_exit_3(quarters, tmp_path, capsys):
     portfolio = quarters["portfolio"]
-    projects = portfolio.projects.drop(columns=["first_start", "last_start", "strategic_value"])
+    projects = without_derived(portfolio)
     projects["mandatory"] = True  # everything at once cannot fit
     impossible = pa.write_portfolio(portfolio.replace(projects=projects), tmp_path / "impossible")
     out = tmp_path / "out"
-    code = run(
-        ["replan", str(impossible), "--previous", str(quarters["plan"]), "--out", str(out), *LIMITS]
-    )
+    code = run(replan_args(quarters, out, *LIMITS, portfolio=impossible))
     assert code == EXIT_INFEASIBLE
     printed = capsys.readouterr().out
     assert "no new plan (infeasible)" in printed
@@ -195,20 +165,7 @@ def test_rules_that_cannot_hold_exit_3(quarters, tmp_path, capsys):
 def test_library_and_command_write_the_same_changes(quarters, tmp_path):
     """The command is thin: the library's replan gives the very table the command wrote."""
     out = tmp_path / "cmd"
-    assert (
-        run(
-            [
-                "replan",
-                str(quarters["q2"]),
-                "--previous",
-                str(quarters["plan"]),
-                "--out",
-                str(out),
-                *LIMITS,
-            ]
-        )
-        == EXIT_OK
-    )
+    assert run(replan_args(quarters, out, *LIMITS)) == EXIT_OK
     portfolio = pa.load_portfolio(quarters["q2"])
     result = pa.replan(portfolio, quarters["plan"], options=pa.OptimiseOptions(time_limit=30))
     expected = result.changes_table().fillna("")
