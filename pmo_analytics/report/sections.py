@@ -273,22 +273,26 @@ def frame_section(
     return _section(key, heading, body, lead=lead, chart_id=chart_id)
 
 
-#: Columns of the page's table of the selected projects, and of the others.
-_SELECTED_COLUMNS: list[tables.Column] = [
+#: Columns of the page's tables of the selected projects and of the others: who, then when (or
+#: status), what it is worth and costs, and why it is in or out.
+_PROJECT_COLUMNS: list[tables.Column] = [
     ("project_id", "Id", "text"),
     ("name", "Project", "text"),
     ("category", "Category", "text"),
     ("business_unit", "Business unit", "text"),
+]
+_SIZE_COLUMNS: list[tables.Column] = [("value", "Value", "number"), ("cost", "Cost", "money")]
+_SELECTED_COLUMNS: list[tables.Column] = [
+    *_PROJECT_COLUMNS,
     ("start", "Start", "text"),
     ("finish", "Finish", "text"),
-    ("value", "Value", "number"),
-    ("cost", "Cost", "money"),
+    *_SIZE_COLUMNS,
     ("reason", "In the plan as", "text"),
 ]
 _OTHER_COLUMNS: list[tables.Column] = [
-    *_SELECTED_COLUMNS[:4],
+    *_PROJECT_COLUMNS,
     ("status", "Status", "text"),
-    *_SELECTED_COLUMNS[6:8],
+    *_SIZE_COLUMNS,
     ("reason", "Why not", "text"),
 ]
 
