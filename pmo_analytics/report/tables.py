@@ -56,11 +56,7 @@ def plan_rows(plan: Plan) -> pd.DataFrame:
     ['project_id', 'name', 'category', 'business_unit']
     """
     schedule = plan.schedule
-    table = schedule.reset_index()
-    for column in PLAN_TABLE_COLUMNS:
-        if column not in table.columns:
-            table[column] = np.nan
-    table = table[PLAN_TABLE_COLUMNS].copy()
+    table = schedule.reset_index().reindex(columns=PLAN_TABLE_COLUMNS)
     table["start_order"] = pd.PeriodIndex(schedule["start"]).asi8
     table["rank_value"] = -table["value"].astype(float).fillna(-np.inf)
     table = table.sort_values(
