@@ -35,8 +35,8 @@ Earned schedule (Lipke)
     forecast duration is PD / SPI(t) (Lipke's IEAC(t)) and the forecast finish the period
     start + ceil(PD / SPI(t)) - 1.
 
-Roll-ups sum the amounts (and the baselines, period by period on the calendar) of their
-projects and then compute the indices, so that a roll-up of one project is that project.
+Roll-ups over groups of projects are in :mod:`pmo_analytics.roll_up`, the S-curves for charts
+in :mod:`pmo_analytics.s_curves`; both reuse the per-unit computation here.
 
 Examples
 --------
@@ -61,42 +61,18 @@ EAC_METHODS: tuple[str, ...] = ("cpi", "budget_rate", "cpi_spi")
 
 #: Columns of every earned-value frame, after the unit (project_id or group) column.
 METRIC_COLUMNS: list[str] = [
-    "start",
-    "period",
-    "at",
-    "pv",
-    "ev",
-    "ac",
-    "bac",
-    "cv",
-    "sv",
-    "cpi",
-    "spi",
-    "eac",
-    "etc",
-    "vac",
-    "tcpi",
-    "tcpi_eac",
-    "eac_cpi",
-    "eac_budget_rate",
-    "eac_cpi_spi",
-    "es",
-    "sv_t",
-    "spi_t",
-    "planned_duration",
-    "planned_finish",
-    "forecast_duration",
-    "forecast_finish",
-    "percent_complete",
-    "percent_spent",
-]
+    "start", "period", "at", "pv", "ev", "ac", "bac", "cv", "sv", "cpi", "spi", "eac", "etc",
+    "vac", "tcpi", "tcpi_eac", "eac_cpi", "eac_budget_rate", "eac_cpi_spi", "es", "sv_t",
+    "spi_t", "planned_duration", "planned_finish", "forecast_duration", "forecast_finish",
+    "percent_complete", "percent_spent",
+]  # fmt: skip
 
 _NAT = np.iinfo(np.int64).min
 _CHUNK_CELLS = 20_000_000  # rows x baseline periods compared at once in the ES search
 
 
 @dataclass(frozen=True)
-class _Units:
+class Units:
     """What the computation needs per unit (a project, or a group of projects)."""
 
     index: pd.Index  # unit labels, in code order
@@ -137,12 +113,12 @@ def status_period(portfolio: Portfolio, as_of: str | pd.Period | None) -> pd.Per
     return period
 
 
-def _check_method(eac_method: str) -> None:
+def check_eac_method(eac_method: str) -> None:
     if eac_method not in EAC_METHODS:
         raise ValueError(f"eac_method {eac_method!r} is not known; valid: {', '.join(EAC_METHODS)}")
 
 
-def _ordinals(values: pd.Series | pd.Index, freq: str) -> np.ndarray:
+def period_ordinals(values: pd.Series | pd.Index, freq: str) -> np.ndarray:
     return pd.PeriodIndex(values, freq=freq).asi8
 
 
@@ -152,11 +128,11 @@ def _codes(values: pd.Series, ids: pd.Index) -> np.ndarray:
     return ids.get_indexer(uniques)[raw]
 
 
-def project_units(portfolio: Portfolio, as_of: pd.Period) -> _Units:
+def project_units(portfolio: Portfolio, as_of: pd.Period) -> Units:
     """Per-project inputs: projects with at least one actuals row up to ``as_of``."""
     freq = portfolio.freq
     actuals = portfolio.actuals
-    when = _ordinals(actuals["period"], freq)
+    when = period_ordinals(actuals["period"], freq)
     status_ord = as_of.ordinal
     raw_codes, uniques = pd.factorize(actuals["project_id"])  # hashing, not string sorting
     reported = np.zeros(len(uniques), dtype=bool)
@@ -181,7 +157,7 @@ def project_units(portfolio: Portfolio, as_of: pd.Period) -> _Units:
     last_reported = act[act["ordinal"] <= status_ord].groupby("code")["ordinal"].max()
     last_reported = last_reported.reindex(range(len(ids))).to_numpy()
 
-    start = _ordinals(projects["start"], freq)
+    start = period_ordinals(projects["start"], freq)
     has_start = start != _NAT
     origin = np.where(has_start, np.minimum(np.where(has_start, start, 0), first), first)
     plan_start = np.where(has_start, start, origin)
@@ -209,33 +185,7 @@ def project_units(portfolio: Portfolio, as_of: pd.Period) -> _Units:
     )
     amounts = act.loc[act["ordinal"] <= status_ord, ["code", "ordinal", "ev", "ac"]]
     bac = np.bincount(cash_code, weights=cash["cost"].to_numpy(float), minlength=len(ids))
-    return _Units(ids, freq, origin.astype(np.int64), end.astype(np.int64), bac, baseline, amounts)
-
-
-def group_units(units: _Units, groups: pd.Series, name: str) -> _Units:
-    """Units summed into groups (``groups``: a label per unit, aligned with ``units.index``)."""
-    codes, labels = pd.factorize(groups.fillna("(none)").astype(str).to_numpy(), sort=True)
-    index = pd.Index(labels, name=name)
-    n = len(index)
-    origin = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(origin, codes, units.origin)
-    end = np.full(n, np.iinfo(np.int64).min)
-    np.maximum.at(end, codes, units.end)
-    bac = np.bincount(codes, weights=units.bac, minlength=n)
-
-    def regroup(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-        moved = frame.assign(code=codes[frame["code"].to_numpy()])
-        return moved.groupby(["code", "ordinal"], as_index=False)[columns].sum()
-
-    return _Units(
-        index,
-        units.freq,
-        origin,
-        end,
-        bac,
-        regroup(units.baseline, ["pv"]),
-        regroup(units.amounts, ["ev", "ac"]),
-    )
+    return Units(ids, freq, origin.astype(np.int64), end.astype(np.int64), bac, baseline, amounts)
 
 
 # --------------------------------------------------------------------------- core
@@ -254,12 +204,12 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Baseline:
+class Baseline:
     cum: np.ndarray  # (units, width + 1) cumulative PV after t periods; column 0 is 0
     duration: np.ndarray  # planned duration PD per unit [periods], 0 when no planned value
 
 
-def _baseline(units: _Units) -> _Baseline:
+def _baseline(units: Units) -> Baseline:
     n = len(units.index)
     code = units.baseline["code"].to_numpy()
     t = units.baseline["ordinal"].to_numpy() - units.origin[code] + 1
@@ -272,10 +222,10 @@ def _baseline(units: _Units) -> _Baseline:
     inc = np.zeros((n, width + 1))
     keep = (t >= 1) & (t <= width)
     np.add.at(inc, (code[keep], t[keep]), pv[keep])
-    return _Baseline(np.cumsum(inc, axis=1), duration)
+    return Baseline(np.cumsum(inc, axis=1), duration)
 
 
-def _earned_schedule(ev: np.ndarray, owner: np.ndarray, base: _Baseline) -> np.ndarray:
+def _earned_schedule(ev: np.ndarray, owner: np.ndarray, base: Baseline) -> np.ndarray:
     """ES per row: Lipke's interpolation of cumulative EV on the unit's cumulative PV curve."""
     cum, duration = base.cum, base.duration
     width = cum.shape[1] - 1
@@ -296,13 +246,25 @@ def _earned_schedule(ev: np.ndarray, owner: np.ndarray, base: _Baseline) -> np.n
     return np.where(pd_row > 0, es, np.nan)
 
 
-def _periods(ordinals: np.ndarray, freq: str) -> pd.PeriodIndex:
+def steps(lengths: np.ndarray) -> np.ndarray:
+    """1, 2, …, length for each of ``lengths`` in turn (periods counted from each unit's start).
+
+    Examples
+    --------
+    >>> steps(np.array([2, 3])).tolist()
+    [1, 2, 1, 2, 3]
+    """
+    lengths = np.asarray(lengths, dtype=np.int64)
+    return np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths) + 1
+
+
+def from_ordinals(ordinals: np.ndarray, freq: str) -> pd.PeriodIndex:
     return pd.PeriodIndex.from_ordinals(np.asarray(ordinals, dtype=np.int64), freq=freq)
 
 
 def compute_history(
-    units: _Units, *, eac_method: str = "cpi", status_only: bool = False
-) -> tuple[pd.DataFrame, _Baseline]:
+    units: Units, *, eac_method: str = "cpi", status_only: bool = False
+) -> tuple[pd.DataFrame, Baseline]:
     """Every metric per unit and period from its start to its status period (tidy).
 
     With ``status_only`` just the status period's row of each unit (the same figures).
@@ -313,9 +275,7 @@ def compute_history(
     if status_only:
         owner, t = np.arange(n), span
     else:
-        owner = np.repeat(np.arange(n), span)
-        first_row = np.concatenate([[0], np.cumsum(span)[:-1]]) if n else np.zeros(0, np.int64)
-        t = np.arange(int(span.sum())) - np.repeat(first_row, span) + 1
+        owner, t = np.repeat(np.arange(n), span), steps(span)
 
     amounts = units.amounts.groupby(["code", "ordinal"], as_index=False)[["ev", "ac"]].sum()
     code = amounts["code"].to_numpy()
@@ -348,13 +308,13 @@ def compute_history(
     def finish(duration: np.ndarray) -> pd.PeriodIndex:
         valid = np.isfinite(duration) & (duration < 1e6)  # beyond that no period is meaningful
         whole = np.ceil(np.where(valid, duration, 0.0) - 1e-9).astype(np.int64)
-        return _periods(np.where(valid, origin + whole - 1, _NAT), units.freq)
+        return from_ordinals(np.where(valid, origin + whole - 1, _NAT), units.freq)
 
     frame = pd.DataFrame(
         {
             units.index.name: units.index.to_numpy()[owner],
-            "start": _periods(origin, units.freq),
-            "period": _periods(origin + t - 1, units.freq),
+            "start": from_ordinals(origin, units.freq),
+            "period": from_ordinals(origin + t - 1, units.freq),
             "at": t,
             "pv": pv,
             "ev": ev,
@@ -386,11 +346,11 @@ def compute_history(
     return frame, base
 
 
-def _empty(index_name: str, *extra: str) -> pd.DataFrame:
+def empty_metrics(index_name: str, *extra: str) -> pd.DataFrame:
     return pd.DataFrame(columns=[index_name, *extra, *METRIC_COLUMNS]).set_index(index_name)
 
 
-def _at_status(history: pd.DataFrame, name: str) -> pd.DataFrame:
+def at_status(history: pd.DataFrame, name: str) -> pd.DataFrame:
     last = history.groupby(name, sort=False).tail(1)
     return last.set_index(name)
 
@@ -435,10 +395,10 @@ def earned_value(
     >>> bool(((ev["cv"] - (ev["ev"] - ev["ac"])).abs() < 1e-6).all())
     True
     """
-    _check_method(eac_method)
+    check_eac_method(eac_method)
     period = status_period(portfolio, as_of)
     if period is None:
-        return _with_names(portfolio, _empty("project_id"))
+        return _with_names(portfolio, empty_metrics("project_id"))
     units = project_units(portfolio, period)
     status, _ = compute_history(units, eac_method=eac_method, status_only=True)
     return _with_names(portfolio, status.set_index("project_id"))
@@ -461,204 +421,9 @@ def earned_value_history(
     >>> bool(h.groupby("project_id")["at"].apply(lambda s: (s.diff().dropna() == 1).all()).all())
     True
     """
-    _check_method(eac_method)
+    check_eac_method(eac_method)
     period = status_period(portfolio, as_of)
     if period is None:
-        return _empty("project_id").reset_index()
+        return empty_metrics("project_id").reset_index()
     history, _ = compute_history(project_units(portfolio, period), eac_method=eac_method)
     return history
-
-
-def _grouped(portfolio: Portfolio, as_of, by: str | None, eac_method: str):
-    _check_method(eac_method)
-    name = by or "portfolio"
-    projects = portfolio.projects
-    if by is not None and by not in projects.columns:
-        raise ValueError(
-            f"cannot roll up by {by!r}: not a projects column; valid: {', '.join(projects.columns)}"
-        )
-    period = status_period(portfolio, as_of)
-    if period is None:
-        return None, name
-    units = project_units(portfolio, period)
-    labels = (
-        pd.Series("portfolio", index=units.index)
-        if by is None
-        else projects[by].reindex(units.index).astype(object)
-    )
-    grouped = group_units(units, labels, name)
-    history, _ = compute_history(grouped, eac_method=eac_method)
-    # projects of the group started by each period: search the members' starts per group
-    group_of = grouped.index.get_indexer(labels.fillna("(none)").astype(str))
-    shift = units.origin.min(initial=0)
-    big = np.int64(2) ** 40
-    starts = np.sort(group_of * big + (units.origin - shift))
-    row_group = grouped.index.get_indexer(history[name])
-    row_key = row_group * big + (_ordinals(history["period"], units.freq) - shift)
-    started = np.searchsorted(starts, row_key, side="right") - np.searchsorted(
-        starts, row_group * big, side="left"
-    )
-    history.insert(1, "n_projects", started)
-    return history, name
-
-
-def portfolio_roll_up(
-    portfolio: Portfolio,
-    *,
-    as_of: str | pd.Period | None = None,
-    by: str | None = None,
-    eac_method: str = "cpi",
-) -> pd.DataFrame:
-    """Earned value of the whole portfolio (or per group of projects) at the status period.
-
-    Sums PV, EV, AC and BAC over the projects with actuals (and their PV baselines period by
-    period on the calendar, from the earliest start), then computes every index from the sums
-    — never averages of project indices. A roll-up of one project equals that project.
-
-    Parameters
-    ----------
-    portfolio : Portfolio
-    as_of : str or Period, optional
-        Status period; default the latest actuals period.
-    by : str, optional
-        A projects column (``category``, ``business_unit``, ...): one row per value. Default:
-        one row, ``portfolio``.
-    eac_method : {"cpi", "budget_rate", "cpi_spi"}
-
-    Returns
-    -------
-    DataFrame
-        Indexed by the group (index name ``by``, or ``portfolio``); ``n_projects`` (projects
-        with actuals) and the columns of :func:`earned_value` (without name and status).
-
-    Examples
-    --------
-    >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4, in_flight_share=0.3)
-    >>> total = pa.portfolio_roll_up(p)
-    >>> bool(abs(total.loc["portfolio", "ev"] - pa.earned_value(p)["ev"].sum()) < 1e-6)
-    True
-    """
-    history, name = _grouped(portfolio, as_of, by, eac_method)
-    if history is None:
-        return _empty(name, "n_projects")
-    return _at_status(history, name)
-
-
-def portfolio_trend(
-    portfolio: Portfolio,
-    *,
-    as_of: str | pd.Period | None = None,
-    by: str | None = None,
-    eac_method: str = "cpi",
-) -> pd.DataFrame:
-    """The roll-up of :func:`portfolio_roll_up` for every period up to the status period.
-
-    Tidy: one row per group and period (column ``by``, or ``portfolio``), for trend charts;
-    ``n_projects`` counts the group's projects started by that period.
-
-    Examples
-    --------
-    >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(60, n_periods=8, seed=4, in_flight_share=0.3)
-    >>> trend = pa.portfolio_trend(p)
-    >>> trend["period"].is_monotonic_increasing
-    True
-    """
-    history, name = _grouped(portfolio, as_of, by, eac_method)
-    if history is None:
-        return _empty(name, "n_projects").reset_index()
-    return history
-
-
-CURVE_SERIES: tuple[str, ...] = (
-    "Planned value (PV)",
-    "Earned value (EV)",
-    "Actual cost (AC)",
-    "Forecast cost (EAC)",
-)
-
-
-def earned_value_curves(
-    portfolio: Portfolio,
-    *,
-    as_of: str | pd.Period | None = None,
-    eac_method: str = "cpi",
-    projects: list[str] | None = None,
-) -> pd.DataFrame:
-    """S-curves of each project, tidy, for :func:`pmo_analytics.charts.earned_value_chart`.
-
-    Cumulative PV over the whole baseline (to the planned finish or the status period, the
-    later), EV and AC to the status period, and the EAC projection: a straight line from AC at
-    the status period to EAC at the forecast finish (at least one period later).
-
-    Returns
-    -------
-    DataFrame
-        project_id, name, period (label), series (one of :data:`CURVE_SERIES`), amount
-        [currency, cumulative].
-
-    Examples
-    --------
-    >>> import pmo_analytics as pa
-    >>> p = pa.generate_portfolio(40, n_periods=8, seed=4, in_flight_share=0.3)
-    >>> curves = pa.earned_value_curves(p)
-    >>> sorted(curves["series"].unique()) == sorted(CURVE_SERIES)
-    True
-    """
-    _check_method(eac_method)
-    columns = ["project_id", "name", "period", "series", "amount"]
-    period = status_period(portfolio, as_of)
-    if period is None:
-        return pd.DataFrame(columns=columns)
-    units = project_units(portfolio, period)
-    history, base = compute_history(units, eac_method=eac_method)
-    if projects is not None:
-        unknown = sorted(set(projects) - set(units.index))
-        if unknown:
-            raise ValueError(
-                f"no actuals up to {period} for {', '.join(unknown)}; projects with actuals: "
-                f"{', '.join(units.index[:20])}{' ...' if len(units.index) > 20 else ''}"
-            )
-        history = history[history["project_id"].isin(projects)]
-    status = _at_status(history, "project_id")
-    codes = (
-        pd.Series(np.arange(len(units.index)), index=units.index).reindex(status.index).to_numpy()
-    )
-    length = np.maximum(base.duration[codes], status["at"].to_numpy())
-    owner = np.repeat(codes, length)
-    t = np.arange(owner.size) - np.repeat(np.concatenate([[0], np.cumsum(length)[:-1]]), length) + 1
-    pv = pd.DataFrame(
-        {
-            "project_id": units.index.to_numpy()[owner],
-            "period": _periods(units.origin[owner] + t - 1, units.freq),
-            "series": CURVE_SERIES[0],
-            "amount": base.cum[owner, np.minimum(t, base.cum.shape[1] - 1)],
-        }
-    )
-    actual = history.melt(
-        id_vars=["project_id", "period"],
-        value_vars=["ev", "ac"],
-        var_name="series",
-        value_name="amount",
-    ).replace({"series": {"ev": CURVE_SERIES[1], "ac": CURVE_SERIES[2]}})
-    known = status[status["eac"].notna()]
-    finish = known["forecast_finish"].where(
-        known["forecast_finish"] > known["period"], known["period"] + 1
-    )
-    projection = pd.DataFrame(
-        {
-            "project_id": np.concatenate([known.index.to_numpy(), known.index.to_numpy()]),
-            "period": pd.PeriodIndex(
-                np.concatenate([known["period"].to_numpy(), finish.to_numpy()])
-            ),
-            "series": CURVE_SERIES[3],
-            "amount": np.concatenate([known["ac"].to_numpy(), known["eac"].to_numpy()]),
-        }
-    )
-    out = pd.concat([pv, actual, projection], ignore_index=True)
-    out = out.sort_values(["project_id", "series", "period"], kind="stable", ignore_index=True)
-    names = portfolio.projects["name"].reindex(out["project_id"]).to_numpy()
-    out.insert(1, "name", names)
-    out["period"] = out["period"].astype(str)
-    return out[columns]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .earned_value import _check_method, _ordinals, earned_value, status_period
+from .earned_value import check_eac_method, earned_value, period_ordinals, status_period
 from .portfolio import Portfolio
 from .schema import CLOSED_STATUSES
 
@@ -289,7 +289,7 @@ def continue_or_stop(
     >>> bool((cs["remaining_value"] <= cs["strategic_value"] + 1e-9).all())
     True
     """
-    _check_method(eac_method)
+    check_eac_method(eac_method)
     projects = portfolio.projects
     in_flight = projects.index[projects["status"] == "in_flight"]
     period = status_period(portfolio, as_of)
@@ -308,7 +308,7 @@ def continue_or_stop(
     etc = etc.fillna(bac - earned)
 
     freq = portfolio.freq
-    start = pd.Series(_ordinals(projects.loc[in_flight, "start"], freq), index=in_flight)
+    start = pd.Series(period_ordinals(projects.loc[in_flight, "start"], freq), index=in_flight)
     cash = portfolio.cashflows
     cash = cash[cash["project_id"].isin(in_flight)]
     when = start.reindex(cash["project_id"]).to_numpy() + cash["offset"].to_numpy()

@@ -16,8 +16,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..earned_value import CURVE_SERIES
 from ..health import RagThresholds, rag_status
+from ..s_curves import CURVE_SERIES
 from .parts import MONEY_FORMAT, require_columns
 from .theme import HEIGHT, NOTE_COLOUR, PALETTE, RAG_COLOURS, RAG_SHAPES, WIDTH
 
