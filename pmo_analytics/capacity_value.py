@@ -8,9 +8,10 @@ marginal value an LP around the plan gives) alongside.
 
 from __future__ import annotations
 
+import functools
 import math
-import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,10 @@ from .capacity import add_capacity
 from .optimise.options import OptimiseOptions
 from .optimise.plan import Plan
 from .portfolio import Portfolio
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .optimise.formulation import Formulation
+    from .sweep import Level
 
 __all__ = ["value_of_capacity"]
 
@@ -39,21 +44,32 @@ VALUE_COLUMNS = [
     "n_selected",
     "entered",
     "left",
-    "carried",
     "seconds",
 ]
 #: Default solver time limit [s] of each re-optimisation in :func:`value_of_capacity`.
 VALUE_TIME_LIMIT = 20.0
-#: Shortfalls below this many FTE are rounding noise of FTE sums and count as none.
 
 
-def _with_role_fte(
-    portfolio: Portfolio, role: str, fte: float, period: pd.Period | None
-) -> Portfolio:
+def _capacity_level(
+    formulation: Formulation,
+    portfolio: Portfolio,
+    options: OptimiseOptions,
+    fte: float,
+    *,
+    role: str,
+    period: pd.Period | None,
+) -> Level:
     """+``fte`` of ``role`` in every period (``period`` None) or in one period."""
+    from .optimise.formulation import with_rhs
+
     periods = list(portfolio.horizon) if period is None else [period]
     extra = pd.DataFrame({"role": role, "period": pd.PeriodIndex(periods), "fte": float(fte)})
-    return add_capacity(portfolio, extra)
+    bigger = add_capacity(portfolio, extra)
+    rows = formulation.block("capacity").rows
+    rhs = bigger.capacity_by_role_period().reindex(
+        pd.MultiIndex.from_frame(rows[["role", "period"]])
+    )
+    return with_rhs(formulation, "capacity", rhs.to_numpy(dtype=float)), bigger, options
 
 
 # --------------------------------------------------------------------------- value of capacity
@@ -75,9 +91,9 @@ def value_of_capacity(
     The figures are exact only where the plans are ``optimal``; a time-limited search
     (``feasible``) gives a plan and a bound, and the true gain lies in
     [``gain_low``, ``gain_high``]. Two facts tighten them: a plan of step k is still a plan
-    with more people, so when a re-solve finds less than the step before, the earlier plan
-    is reported (``carried``); and the best value cannot fall as capacity grows, so each
-    step's bound is the least bound of it and every later step.
+    with more people, so each step's search starts from the plan of the step before
+    (:func:`pmo_analytics.sweep.sweep`) and never finds less; and the best value cannot fall
+    as capacity grows, so each step's bound is the least bound of it and every later step.
 
     The ``shadow_price`` column is the baseline plan's marginal value of the role (summed
     over the periods where the FTE are added), from an LP around that plan: the value of a
@@ -95,7 +111,8 @@ def value_of_capacity(
     steps : iterable of float
         FTE to add, e.g. ``(1, 2, 3, 4)``; each > 0.
     options : OptimiseOptions, optional
-        Options of every run (their ``shadow_prices`` is turned off for the re-solves).
+        Options of every run (shadow prices and the reasons of excluded projects are turned
+        off for the re-solves, which compare selections).
         Default: the baseline's options, else ``OptimiseOptions(time_limit=20)``.
     baseline : Plan, optional
         The plan without extra capacity, made for this portfolio (saves one solve). It
@@ -110,8 +127,8 @@ def value_of_capacity(
         ``gap``, ``value_gained`` (objective − baseline objective), ``gained_per_fte``,
         ``marginal_gain`` (over the previous step), ``gain_low`` and ``gain_high`` (proven
         range of the true gain), ``shadow_price`` (value per FTE), ``n_selected``,
-        ``entered`` and ``left`` (project ids joined by ", ", against the baseline),
-        ``carried`` and ``seconds``.
+        ``entered`` and ``left`` (project ids joined by ", ", against the baseline) and
+        ``seconds``.
 
     Raises
     ------
@@ -143,8 +160,9 @@ def _value_runs(
     baseline: Plan | None = None,
 ) -> tuple[pd.DataFrame, list[Plan]]:
     """:func:`value_of_capacity` and the plan reported for each row (for checks)."""
-    from .optimise.formulation import build_formulation, with_rhs
-    from .optimise.run import optimise, solve_formulation
+    from .optimise.formulation import build_formulation
+    from .optimise.run import optimise
+    from .sweep import sweep, tightest_bounds
 
     if role not in portfolio.roles:
         raise ValueError(f"unknown role {role!r}; valid: {', '.join(portfolio.roles)}")
@@ -169,35 +187,22 @@ def _value_runs(
         if not (baseline.portfolio is portfolio or baseline.portfolio == portfolio):
             raise ValueError("the baseline plan was made for another portfolio; pass its portfolio")
         options = options or baseline.options
-    options = (options or OptimiseOptions(time_limit=VALUE_TIME_LIMIT)).replace(shadow_prices=False)
+    options = (options or OptimiseOptions(time_limit=VALUE_TIME_LIMIT)).replace(
+        shadow_prices=False, analysis=False
+    )
     if baseline is None:
         baseline = optimise(portfolio, options.replace(shadow_prices=True))
-
-    formulation = build_formulation(portfolio, options)
-    rows = formulation.block("capacity").rows
-    labels = pd.MultiIndex.from_frame(rows[["role", "period"]])
-    plans: list[Plan] = [baseline]
-    seconds = [baseline.seconds]
-    carried = [False]
-    for k in sizes:
-        bigger = _with_role_fte(portfolio, role, k, at)
-        rhs = bigger.capacity_by_role_period().reindex(labels).to_numpy(dtype=float)
-        started = time.perf_counter()
-        plan = solve_formulation(bigger, with_rhs(formulation, "capacity", rhs), options)
-        seconds.append(time.perf_counter() - started)
-        best = plans[-1]
-        keep = best.is_solution() and (
-            not plan.is_solution()
-            or plan.objective < best.objective - 1e-9 * max(1.0, abs(best.objective))
-        )
-        plans.append(best if keep else plan)
-        carried.append(keep)
-
+    steps = sweep(
+        build_formulation(portfolio, options),
+        portfolio,
+        options,
+        functools.partial(_capacity_level, role=role, period=at),
+        sizes,
+        start=baseline,
+    )
+    plans = [baseline, *steps]
     objective = np.array([p.objective if p.is_solution() else np.nan for p in plans])
-    bound = np.array([p.bound if p.is_solution() else np.nan for p in plans], dtype=float)
-    # the best value cannot fall as capacity grows: a later step's bound also bounds this one
-    bound = np.fmin.accumulate(bound[::-1])[::-1]
-    bound = np.fmax(bound, objective)
+    bound = tightest_bounds(plans)
     found = np.isfinite(objective)
     exact = found & (np.abs(bound - objective) <= 1e-9 * np.maximum(1.0, np.abs(objective)))
     status = np.where(
@@ -227,8 +232,7 @@ def _value_runs(
             "n_selected": [p.n_selected for p in plans],
             "entered": [", ".join(sorted(set(p.selected) - base_selected)) for p in plans],
             "left": [", ".join(sorted(base_selected - set(p.selected))) for p in plans],
-            "carried": carried,
-            "seconds": seconds,
+            "seconds": [p.seconds for p in plans],
         }
     )
     frame.loc[0, ["gain_low", "gain_high"]] = 0.0  # the baseline gains nothing over itself

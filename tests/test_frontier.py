@@ -1,80 +1,35 @@
 """Efficient frontiers: re-optimised points checked against fresh solves and brute force,
-monotone in the swept limit, every plan valid; the knee, today's point and the step changes."""
+monotone in the swept limit, every plan valid; the knee, today's point and the step changes.
+How the points are swept (warm starts, the check that value never falls): test_sweep.py."""
 
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 import pandas as pd
 import pytest
+from frontier_helpers import brute_force, fixed_starts_portfolio, small_portfolio
 
 import pmo_analytics as pa
-from pmo_analytics.frontier import _knee, efficient_frontier, exposure, risk_frontier
+from pmo_analytics.frontier import _knee, efficient_frontier
 from pmo_analytics.optimise import check_plan, optimise
-from pmo_analytics.utilisation import project_load
+from pmo_analytics.risk import exposure
 
 SCALES = [0.4, 0.7, 1.0, 1.3]
 
 
 @pytest.fixture(scope="module")
 def small():
-    return pa.generate_portfolio(14, n_periods=5, n_roles=3, seed=8)
+    return small_portfolio()
+
+
+@pytest.fixture(scope="module")
+def fixed_starts():
+    return fixed_starts_portfolio()
 
 
 @pytest.fixture(scope="module")
 def frontier(small):
     return efficient_frontier(small, budget_scales=SCALES)
-
-
-@pytest.fixture(scope="module")
-def fixed_starts():
-    """Projects with one start each, no rules between them: a plan is a subset."""
-    return pa.generate_portfolio(
-        9,
-        n_periods=4,
-        n_roles=2,
-        seed=21,
-        window=1,
-        mandatory_share=0.0,
-        in_flight_share=0.0,
-        dependency_share=0.0,
-    )
-
-
-def _brute_force(portfolio, *, budget_scale=1.0, exposure_cap=np.inf) -> float:
-    """Best total value over every subset that fits budget, capacity and the exposure cap."""
-    projects = portfolio.projects
-    starts = projects["first_start"]
-    spend, demand = project_load(portfolio, starts)
-    ids = list(projects.index)
-    periods = list(portfolio.horizon)
-    cost = (
-        spend.pivot_table(index="project_id", columns="period", values="cost", aggfunc="sum")
-        .reindex(index=ids, columns=periods)
-        .fillna(0.0)
-        .to_numpy()
-    )
-    load = (
-        demand.pivot_table(
-            index="project_id", columns=["role", "period"], values="fte", aggfunc="sum"
-        )
-        .reindex(index=ids, columns=portfolio.capacity_by_role_period().index)
-        .fillna(0.0)
-    )
-    budget = portfolio.budget_by_period().to_numpy() * budget_scale
-    capacity = portfolio.capacity_by_role_period().to_numpy()
-    risk = projects["risk"].fillna(0.0).to_numpy()
-    value = projects["strategic_value"].to_numpy()
-    best = 0.0
-    for mask in itertools.product([0.0, 1.0], repeat=len(ids)):
-        x = np.array(mask)
-        if (x @ cost > budget + 1e-6).any() or (x @ load.to_numpy() > capacity + 1e-6).any():
-            continue
-        if x @ (risk * cost.sum(axis=1)) > exposure_cap + 1e-6:
-            continue
-        best = max(best, float(x @ value))
-    return best
 
 
 # --------------------------------------------------------------------------- value vs budget
@@ -108,7 +63,18 @@ def test_brute_force_agrees_on_every_budget_level(fixed_starts):
     scales = [0.3, 0.6, 1.0, 1.5]
     f = efficient_frontier(fixed_starts, budget_scales=scales)
     for scale, objective in zip(f.points["scale"], f.points["objective"], strict=True):
-        assert objective == pytest.approx(_brute_force(fixed_starts, budget_scale=scale))
+        assert objective == pytest.approx(brute_force(fixed_starts, budget_scale=scale))
+
+
+def test_points_in_several_chains_agree_with_brute_force(fixed_starts):
+    from pmo_analytics.sweep import CHAIN_LENGTH
+
+    scales = list(np.round(np.linspace(0.25, 1.65, CHAIN_LENGTH + 3), 6))  # two chains
+    f = efficient_frontier(fixed_starts, budget_scales=scales)
+    assert len(f.points) == len(scales) + 1  # today's budget added
+    for scale, objective in zip(f.points["scale"], f.points["objective"], strict=True):
+        assert objective == pytest.approx(brute_force(fixed_starts, budget_scale=scale))
+    assert (np.diff(f.points["objective"]) >= -1e-9).all()
 
 
 def test_selections_and_step_changes(frontier):
@@ -194,42 +160,6 @@ def test_knee_rule_by_hand():
     assert _knee(x, np.array([0.0, np.nan, 8.0, 9.0, 10.0])) == 2  # infeasible points skipped
 
 
-# --------------------------------------------------------------------------- value vs risk
-def test_risk_frontier_against_brute_force(fixed_starts):
-    f = risk_frontier(fixed_starts, n_points=5)
-    points = f.points
-    assert f.kind == "risk" and f.x == "epsilon"
-    assert (points["status"] == "optimal").all()
-    assert (points["exposure"] <= points["epsilon"] + 1e-6).all()
-    assert (np.diff(points["objective"]) >= -1e-9).all()
-    for cap, objective, plan in zip(points["epsilon"], points["objective"], f.plans, strict=True):
-        assert objective == pytest.approx(_brute_force(fixed_starts, exposure_cap=cap))
-        assert check_plan(plan).empty
-    assert f.current["objective"] == pytest.approx(optimise(fixed_starts).objective)
-    assert f.current.name == points.index[-1]
-
-
-def test_risk_frontier_starts_at_the_least_exposure_the_rules_allow(small):
-    f = risk_frontier(small, n_points=3)
-    must = small.projects["mandatory"] | (small.projects["status"] == "in_flight")
-    assert must.any()  # the lowest cap is what the must-run work alone exposes
-    spend, _ = project_load(small, small.projects.loc[must, "first_start"])
-    risk = small.projects["risk"].fillna(0.0)
-    least = float((spend["cost"] * spend["project_id"].map(risk)).sum())
-    assert f.points.loc[0, "epsilon"] == pytest.approx(least)
-    assert all(check_plan(p).empty for p in f.plans)
-    capped = risk_frontier(small, epsilons=[least * 1.5, 1e18])
-    assert len(capped.points) == 2  # caps at or above today's exposure add nothing
-
-
-def test_risk_frontier_needs_risk(small):
-    no_risk = small.replace(projects=small.projects.assign(risk=np.nan))
-    with pytest.raises(ValueError, match="gives no risk"):
-        risk_frontier(no_risk)
-    with pytest.raises(ValueError, match="n_points must be a whole number"):
-        risk_frontier(small, n_points=1)
-
-
 def test_frontier_points_frame_columns(frontier):
     expected = {
         "scale",
@@ -280,66 +210,3 @@ def test_frontier_chart_marks_today_and_the_knee_and_lists_steps(frontier, tmp_p
     svg = vlc.vegalite_to_svg(spec)
     assert "today" in svg and "knee" in svg and "Budget over the horizon" in svg
     assert save_chart(frontier_chart(frontier), tmp_path / "f.png").stat().st_size > 5_000
-
-
-# --------------------------------------------------------------------------- time-limited points
-def test_a_better_plan_of_a_tighter_point_is_kept(small, frontier):
-    """A looser point whose (time-limited) search did worse keeps the tighter point's plan."""
-    import dataclasses
-
-    from pmo_analytics.frontier import _assemble
-    from pmo_analytics.optimise.run import assemble_plan
-
-    tight, loose = frontier.plans[1], frontier.plans[3]
-    model = loose.formulation
-    must = model.options.index.get_level_values("project_id").isin(
-        model.projects.index[model.projects["must"]]
-    )
-    # a poor but valid plan at the loose level: only the must-run work, first start each
-    values = np.zeros(len(model.columns))
-    firsts = model.options[must].groupby(level="project_id")["col"].min()
-    values[firsts.to_numpy()] = 1.0
-    poor = assemble_plan(
-        loose.portfolio,
-        model,
-        loose.options,
-        values,
-        status="feasible",
-        bound=loose.bound + 5,
-        solver="cbc",
-    )
-    assert check_plan(poor).empty and poor.objective < tight.objective
-    poor = dataclasses.replace(poor, seconds=1.0)
-    swept = _assemble(
-        [tight, poor],
-        frontier.points.loc[[1, 3], ["scale", "budget"]].reset_index(drop=True),
-        "budget",
-        "budget",
-        1,
-    )
-    kept = swept.plans[1]
-    assert list(swept.points["plan_from"]) == [0, 0]
-    assert kept.objective == pytest.approx(tight.objective)
-    assert list(kept.selected) == list(tight.selected)
-    assert kept.status == "feasible" and "plan of point 0" in kept.notes[0]
-    assert kept.portfolio is loose.portfolio  # read at its own (looser) level
-    assert check_plan(kept).empty
-    assert swept.points.loc[1, "entered"] == "" and swept.points.loc[1, "left"] == ""
-    # the tight point's bound (proven) is at most the loose one's: nothing to tighten there,
-    # and the loose point keeps its own bound
-    assert swept.points.loc[1, "bound"] == pytest.approx(loose.bound + 5)
-
-
-def test_bounds_tighten_from_looser_points(frontier):
-    import dataclasses
-
-    from pmo_analytics.frontier import _tightest_bounds
-
-    plans = list(frontier.plans)
-    objective = [p.objective for p in plans]
-    loose_bound = objective[-1]  # proven optimal at the loosest level
-    widened = [
-        dataclasses.replace(p, bound=objective[-1] + 100, status="feasible") for p in plans[:-1]
-    ] + [plans[-1]]
-    bounds = _tightest_bounds(widened)
-    np.testing.assert_allclose(bounds, np.maximum(loose_bound, objective))

@@ -10,35 +10,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from .parts import period_labels, require_columns
 from .theme import DIVERGING_SCHEME, HEIGHT, WIDTH
 
 _FRAME_COLUMNS = ("role", "period", "demand", "capacity", "utilisation", "shortfall")
 _VALUE_COLUMNS = ("role", "period", "fte_added", "status", "value_gained", "gain_low", "gain_high")
 #: Outline of the cells that lack people.
 SHORT_OUTLINE = "#000000"
-
-
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{what} lacks the column(s) {', '.join(missing)}; it needs {', '.join(columns)}"
-        )
-
-
-def _labels(values: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Period labels (``2027Q1``) of ``values`` and all labels in time order."""
-    try:
-        periods = pd.PeriodIndex(values)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"the period column must hold periods like 2027Q1: {err}") from err
-    return np.asarray(periods.astype(str), dtype=object), [str(p) for p in sorted(set(periods))]
 
 
 # --------------------------------------------------------------------------- heatmap
@@ -75,10 +57,10 @@ def capacity_shortfall_heatmap(frame: pd.DataFrame, *, title: str | None = None)
     >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
     ['rect', 'text']
     """
-    _require(frame, _FRAME_COLUMNS, "the capacity frame")
+    require_columns(frame, _FRAME_COLUMNS, "the capacity frame")
     if frame.empty:
         raise ValueError("the capacity frame is empty; pass capacity_demand(portfolio, ...)")
-    labels, order = _labels(frame["period"])
+    labels, order = period_labels(frame["period"])
     share = frame["utilisation"].astype(float).to_numpy()
     shortfall = frame["shortfall"].astype(float).to_numpy()
     finite = np.isfinite(share)
@@ -199,7 +181,7 @@ def value_of_hiring_chart(
     >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
     ['area', 'line', 'point']
     """
-    _require(frame, _VALUE_COLUMNS, "the value-of-capacity frame")
+    require_columns(frame, _VALUE_COLUMNS, "the value-of-capacity frame")
     if frame.empty:
         raise ValueError("the value-of-capacity frame is empty; pass value_of_capacity(...)")
     period = frame["period"].astype(str)
