@@ -1,24 +1,21 @@
-"""Cross-file rules of the data contract: ids, roles, criteria, dependencies, windows, horizon.
+"""Cross-file rules of the data contract: ids, roles, criteria, judgements, windows, horizon.
 
 Runs on the typed tables made by :func:`pmo_analytics.validation.parse_table` (row ``i`` of a
 typed table is row ``raws[name].rows[i]`` of its file) and adds every problem to the same log,
-so that one error lists them all. Every rule is a mask over whole columns; only the members of
-a dependency cycle are walked one by one, to name the cycle.
+so that one error lists them all. Every rule is a mask over whole columns. Cycles among the
+dependencies are found in :mod:`pmo_analytics.dependency_cycles`.
 """
 
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
 import pandas as pd
 
+from .cells import text_isin, text_positions
+from .dependency_cycles import check_dependencies
+from .periods import NAT_ORDINAL
 from .schema import CLOSED_STATUSES
-from .validation import ProblemLog, RawTable, encode_text, text_isin, text_positions
-
-_NAT = np.iinfo(np.int64).min
-#: Rounds of peeling sources and sinks before the strongly-connected-components search.
-_PEEL_ROUNDS = 64
+from .validation import ProblemLog, RawTable
 
 
 def _known(
@@ -99,102 +96,6 @@ def check_judgements(
             )
 
 
-# --------------------------------------------------------------------------- dependencies
-def _strong_components(src: np.ndarray, dst: np.ndarray, n: int) -> list[np.ndarray]:
-    """Node sets (size > 1) of the strongly connected components of a directed graph.
-
-    Sources and sinks are peeled off first, a whole layer at a time; what remains after that
-    holds every cycle and is handed to scipy (imported only then, so acyclic dependency tables
-    of ordinary depth never load it).
-    """
-    alive = np.ones(len(src), dtype=bool)
-    for _ in range(_PEEL_ROUNDS):
-        indegree = np.bincount(dst[alive], minlength=n)
-        outdegree = np.bincount(src[alive], minlength=n)
-        removable = (indegree == 0) | (outdegree == 0)
-        kill = alive & (removable[src] | removable[dst])
-        if not kill.any():
-            break
-        alive &= ~kill
-        if not alive.any():
-            return []
-    if not alive.any():
-        return []
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    graph = coo_matrix((np.ones(int(alive.sum())), (src[alive], dst[alive])), shape=(n, n)).tocsr()
-    _, labels = connected_components(graph, directed=True, connection="strong")
-    sizes = np.bincount(labels)
-    return [np.flatnonzero(labels == label) for label in np.flatnonzero(sizes > 1)]
-
-
-def _shortest_cycle(start: int, successors: dict[int, list[int]]) -> list[int]:
-    """The shortest cycle through ``start`` (breadth-first within one component)."""
-    parent = {start: -1}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        for nxt in successors.get(node, []):
-            if nxt == start:
-                path = [node]
-                while parent[path[-1]] != -1:
-                    path.append(parent[path[-1]])
-                return [*reversed(path), start]
-            if nxt not in parent:
-                parent[nxt] = node
-                queue.append(nxt)
-    return [start, start]  # not reached for a member of a strong component
-
-
-def check_dependencies(
-    raws: dict[str, RawTable], tables: dict[str, pd.DataFrame], log: ProblemLog
-) -> None:
-    """Self references, and cycles among requires / follows (each cycle named)."""
-    deps, raw = tables["dependencies"], raws["dependencies"]
-    if deps.empty:
-        return
-    self_ref = (deps["project_id"].notna() & (deps["project_id"] == deps["other_id"])).to_numpy()
-    log.add_rows(raw, self_ref, "other_id", deps["other_id"], "a project cannot depend on itself")
-    chain = (
-        deps["kind"].isin(["requires", "follows"]).to_numpy()
-        & deps["project_id"].notna().to_numpy()
-        & deps["other_id"].notna().to_numpy()
-        & ~self_ref
-    )
-    if not chain.any():
-        return
-    positions = np.flatnonzero(chain)
-    codes, names = encode_text(pd.concat([deps["project_id"], deps["other_id"]], ignore_index=True))
-    src_all, dst_all = codes[: len(deps)], codes[len(deps) :]
-    src, dst = src_all[chain], dst_all[chain]
-    components = _strong_components(src, dst, len(names))
-    if not components:
-        return
-    order = np.argsort(np.asarray(names, dtype=object))
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    for members in sorted(components, key=lambda m: rank[m].min()):
-        inside = np.isin(src, members) & np.isin(dst, members)
-        successors: dict[int, list[int]] = {}
-        for a, b in sorted(
-            zip(src[inside].tolist(), dst[inside].tolist(), strict=True),
-            key=lambda e: (rank[e[0]], rank[e[1]]),
-        ):
-            successors.setdefault(a, []).append(b)
-        start = int(members[np.argmin(rank[members])])
-        cycle = _shortest_cycle(start, successors)
-        first_edge = positions[inside & (src == cycle[0]) & (dst == cycle[1])][0]
-        named = " → ".join(names[c] for c in cycle)
-        log.add(
-            raw.source,
-            raw.rows[first_edge],
-            "project_id, other_id",
-            named,
-            f"cycle among requires/follows dependencies: {named}",
-        )
-
-
 # --------------------------------------------------------------------------- projects
 def project_durations(tables: dict[str, pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
     """Duration [periods] of each row of the projects table, and where it comes from a file.
@@ -238,7 +139,7 @@ def check_projects(
     earliest, latest, start = (
         _periods(projects, c) for c in ("earliest_start", "latest_start", "start")
     )
-    has_e, has_l, has_s = earliest != _NAT, latest != _NAT, start != _NAT
+    has_e, has_l, has_s = earliest != NAT_ORDINAL, latest != NAT_ORDINAL, start != NAT_ORDINAL
 
     reversed_window = planned & has_e & has_l & (earliest > latest)
     log.add_rows(

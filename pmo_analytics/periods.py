@@ -1,19 +1,22 @@
-"""Period labels and positions: the one place that knows how `2027Q1` and `2027-01` behave.
+"""Period labels: the one place that knows how `2027Q1` and `2027-01` behave.
 
 Inside the library periods are :class:`pandas.Period` values of one frequency (quarters,
 ``Q-DEC``, or months, ``M``); at the edges (files, outputs) they are labels like ``2027Q1``.
-Models work on integer *positions* counted from the first period of the horizon.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 #: Frequencies a portfolio may use, with a word for messages.
 FREQUENCIES: dict[str, str] = {"Q-DEC": "quarters (like 2027Q1)", "M": "months (like 2027-01)"}
+#: Periods in a year, per frequency.
+PERIODS_PER_YEAR: dict[str, int] = {"Q-DEC": 4, "M": 12}
+#: The ordinal pandas gives a missing period (NaT) in ``PeriodIndex.asi8``.
+NAT_ORDINAL = np.iinfo(np.int64).min
 
 
 def parse_period(label: str) -> pd.Period | None:
@@ -66,52 +69,9 @@ def parse_period_labels(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return freqs, ordinals
 
 
-def parse_period_series(labels: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse a Series of labels (blank allowed) into Period objects.
-
-    Returns
-    -------
-    periods : Series of object
-        :class:`pandas.Period` (any of the allowed frequencies) or ``None`` for blanks and
-        unparsable labels.
-    bad : Series of bool
-        True where a non-blank label could not be parsed.
-    """
-    text = labels.astype("string").fillna("").str.strip()
-    uniques = pd.unique(text[text != ""])
-    mapping = {label: parse_period(label) for label in uniques}
-    periods = text.map(mapping).astype(object)
-    periods = periods.where(text != "", None)
-    bad = (text != "") & periods.isna()
-    return periods, bad
-
-
 def period_range(first: pd.Period, last: pd.Period) -> tuple[pd.Period, ...]:
     """All periods from ``first`` to ``last`` inclusive, as a tuple."""
     return tuple(pd.period_range(first, last, freq=first.freq))
-
-
-def to_positions(periods: pd.Series | pd.Index, origin: pd.Period) -> np.ndarray:
-    """Integer offsets of ``periods`` from ``origin`` (``origin`` is 0); NaT gives -2**62.
-
-    Vectorised over a Series or Index of period dtype.
-
-    Examples
-    --------
-    >>> s = pd.Series(pd.PeriodIndex(["2027Q1", "2027Q3"], freq="Q"))
-    >>> to_positions(s, pd.Period("2027Q1")).tolist()
-    [0, 2]
-    """
-    values = pd.PeriodIndex(periods, freq=origin.freq).asi8
-    return np.where(values == np.iinfo(np.int64).min, -(2**62), values - origin.ordinal)
-
-
-def from_positions(positions: Iterable[int] | np.ndarray, origin: pd.Period) -> pd.PeriodIndex:
-    """Periods at integer ``positions`` from ``origin``."""
-    ordinals = np.asarray(list(positions) if not isinstance(positions, np.ndarray) else positions)
-    return pd.PeriodIndex.from_ordinals(
-        ordinals.astype(np.int64) + origin.ordinal, freq=origin.freq
-    )
 
 
 def labels(periods: Sequence[pd.Period] | pd.Series | pd.Index) -> list[str]:
@@ -127,10 +87,9 @@ def annual_to_period_rate(annual_rate: float, freq: str) -> float:
     >>> round(annual_to_period_rate(0.08, "Q-DEC"), 6)
     0.019427
     """
-    per_year = {"Q-DEC": 4, "M": 12}[freq]
-    return (1.0 + annual_rate) ** (1.0 / per_year) - 1.0
+    return (1.0 + annual_rate) ** (1.0 / periods_per_year(freq)) - 1.0
 
 
 def periods_per_year(freq: str) -> int:
     """4 for quarters, 12 for months."""
-    return {"Q-DEC": 4, "M": 12}[freq]
+    return PERIODS_PER_YEAR[freq]

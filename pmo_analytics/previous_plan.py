@@ -18,15 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .validation import (
-    FALSE_WORDS,
-    TRUE_WORDS,
-    PortfolioValidationError,
-    ProblemLog,
-    RawTable,
-    parse_numbers,
-    period_codes,
-)
+from .cells import FALSE_WORDS, TRUE_WORDS, parse_numbers, period_codes
+from .validation import PortfolioValidationError, ProblemLog, RawTable
 
 if TYPE_CHECKING:  # pragma: no cover
     from .optimise import Plan

@@ -50,6 +50,17 @@ def restore_text(value: object) -> object:
     return value
 
 
+def restore_arrow_text(values):
+    """:func:`restore_text` over a whole pyarrow text array (as files are read back)."""
+    import pyarrow.compute as pc
+
+    rest = pc.utf8_slice_codeunits(values, 1)
+    risky = pc.starts_with(rest, "'")
+    for prefix in FORMULA_PREFIXES:
+        risky = pc.or_(risky, pc.starts_with(rest, prefix))
+    return pc.if_else(pc.and_(pc.starts_with(values, "'"), risky), rest, values)
+
+
 def neutralise_series(values: pd.Series) -> pd.Series:
     """``values`` with :func:`neutralise_text` applied to every text cell (vectorised for text
     dtypes; other cells pass unchanged).

@@ -1,31 +1,27 @@
 """Validation: from raw text tables to typed tables, collecting every problem on the way.
 
-Per-table checks (types, ranges, allowed words, duplicate keys) come from the contract in
-:mod:`.schema`; cross-file rules (unknown ids, roles and criteria, windows, cycles) live in
-:mod:`.consistency`; the horizon is found here. Every check works on whole columns (pyarrow
-casts, numpy masks); a column's distinct values are parsed once, never cell by cell. Nothing
-raises until every file has been read: :class:`PortfolioValidationError` then lists every
-problem with its file, row (as the user sees it, the header is row 1), column, value and rule.
+What is found is logged in a :class:`ProblemLog` against the :class:`RawTable` it came from, and
+nothing raises until every file has been read: :class:`PortfolioValidationError` then lists
+every problem with its file, row (as the user sees it, the header is row 1), column, value and
+rule. The per-table checks are here — every column of the contract typed (by
+:mod:`.cells`), ranges, duplicate keys — as stated once in :mod:`.schema`; the planning horizon
+is found in :mod:`.horizon` and the cross-file rules (unknown ids, roles and criteria, windows,
+dependency cycles) are in :mod:`.consistency`. Every check works on whole columns.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from . import periods as _periods
+from .cells import encode_text, parse_cells
+from .periods import NAT_ORDINAL
 from .schema import TABLES, ColumnSpec, TableSpec
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "rule"]
-TRUE_WORDS: tuple[str, ...] = ("true", "yes", "1")
-FALSE_WORDS: tuple[str, ...] = ("false", "no", "0")
-_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
-_FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)$")
-_NAT = np.iinfo(np.int64).min
 
 
 class PortfolioValidationError(ValueError):
@@ -186,176 +182,6 @@ def _text(value: object) -> str:
     return str(value)
 
 
-# --------------------------------------------------------------------------- text columns
-def arrow_text(text: pd.Series | pd.Index):
-    """The cells of a text column as one contiguous pyarrow ``large_string`` array."""
-    import pyarrow as pa
-
-    array = pa.array(text, type=pa.large_string(), from_pandas=True)
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-
-
-def encode_text(text: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Codes and distinct values of a text column: ``uniques[codes[i]]`` is cell ``i``.
-
-    Missing cells are encoded as ``""``. Vectorised by pyarrow's dictionary encoding.
-    """
-    import pyarrow.compute as pc
-
-    encoded = pc.dictionary_encode(pc.fill_null(arrow_text(text), ""))
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, encoded.dictionary.to_pylist()
-
-
-def text_positions(text: pd.Series, keys: pd.Index | pd.Series) -> np.ndarray:
-    """Position in ``keys`` of each cell of ``text`` (first match), -1 where absent or missing.
-
-    Examples
-    --------
-    >>> text_positions(pd.Series(["b", "x", None]), pd.Index(["a", "b"])).tolist()
-    [1, -1, -1]
-    """
-    import pyarrow.compute as pc
-
-    found = pc.index_in(arrow_text(text), value_set=arrow_text(keys))
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
-
-
-def text_isin(text: pd.Series, keys: pd.Index | pd.Series) -> np.ndarray:
-    """True where a cell of ``text`` is one of ``keys`` (missing cells are not)."""
-    return text_positions(text, keys) >= 0
-
-
-def period_codes(labels: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Frequency and ordinal of every period label of a column (see
-    :func:`pmo_analytics.periods.parse_period_labels`); each distinct label is parsed once."""
-    codes, uniques = encode_text(labels)
-    freqs, ordinals = _periods.parse_period_labels(uniques)
-    return freqs[codes], ordinals[codes]
-
-
-# --------------------------------------------------------------------------- cell parsing
-def _number_of(label: str) -> float:
-    """One distinct label as a number (slow path, used only when a column has bad cells)."""
-    if _NUMBER.match(label):
-        return float(label)
-    fraction = _FRACTION.match(label)  # AHP judgements like 1/3
-    if fraction and float(fraction.group(2)) != 0.0:
-        return float(fraction.group(1)) / float(fraction.group(2))
-    return np.nan
-
-
-def parse_numbers(text: pd.Series, *, decimal_comma: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers of a text column: (values with NaN for blank and bad cells, bad-cell mask).
-
-    Blank cells are missing, not bad. With ``decimal_comma`` (semicolon-separated files) a
-    comma is the decimal mark (``1,5``). Fractions like ``1/3`` are accepted; infinities and
-    NaN are not numbers.
-
-    Examples
-    --------
-    >>> values, bad = parse_numbers(pd.Series(["1.5", "", "12k", "1/4"]))
-    >>> values.tolist(), bad.tolist()
-    ([1.5, nan, nan, 0.25], [False, False, True, False])
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    text = text.astype("str").fillna("")
-    if decimal_comma:
-        comma = text.str.contains(",", regex=False) & ~text.str.contains(".", regex=False)
-        if comma.any():
-            text = text.where(~comma, text.str.replace(",", ".", regex=False))
-    blank = (text == "").to_numpy()
-    array = arrow_text(text)
-    array = pc.if_else(pa.array(blank), pa.scalar(None, pa.large_string()), array)
-    try:
-        values = pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
-    except pa.ArrowInvalid:
-        codes, uniques = encode_text(text)
-        parsed = np.array([_number_of(u) for u in uniques], dtype=float)  # distinct labels
-        values = parsed[codes]
-        values[blank] = np.nan
-    values = np.where(np.isfinite(values), values, np.nan)
-    bad = ~blank & np.isnan(values)
-    return values, bad
-
-
-def _number_rule(decimal_comma: bool) -> str:
-    example = "1250000 or 0,35" if decimal_comma else "1250000 or 0.35"
-    return f"not a number (write plain numbers like {example}: no units or thousands separators)"
-
-
-def _parse_column(
-    table: RawTable, column: str, spec: ColumnSpec, freq: str | None, log: ProblemLog
-) -> pd.Series:
-    """Typed values of one column; unparsable cells are logged and become missing."""
-    text = table.frame[column]
-    blank = (text == "").to_numpy()
-    if spec.required:
-        log.add_rows(table, blank, column, text, "a value is required")
-    kind = spec.kind
-    if kind in ("id", "text"):
-        values = text.where(~blank)
-        if spec.default is not None:
-            values = values.fillna(spec.default)
-        return values.astype("str")
-    if kind == "choice":
-        words = text.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
-        known = words.isin(list(spec.choices or ())).to_numpy()
-        bad = ~blank & ~known
-        log.add_rows(table, bad, column, text, "must be one of: " + ", ".join(spec.choices or ()))
-        values = words.where(known)
-        if spec.default is not None:
-            values = values.where(~blank, spec.default)
-        return values.astype("str")
-    if kind == "bool":
-        lowered = text.str.lower()
-        truth = lowered.isin(TRUE_WORDS).to_numpy()
-        falsity = lowered.isin(FALSE_WORDS).to_numpy()
-        bad = ~blank & ~truth & ~falsity
-        log.add_rows(table, bad, column, text, "not a boolean (use true/false, yes/no or 1/0)")
-        return pd.Series(np.where(blank, bool(spec.default), truth), index=text.index, dtype=bool)
-    if kind == "period":
-        return _parse_periods(table, column, text, freq, log)
-    values, bad = parse_numbers(text, decimal_comma=table.decimal_comma)
-    log.add_rows(table, bad, column, text, _number_rule(table.decimal_comma))
-    if kind == "int":
-        fractional = ~np.isnan(values) & (values != np.floor(values))
-        log.add_rows(table, fractional, column, text, "must be a whole number")
-        values = np.where(fractional, np.nan, values)
-    if spec.default is not None:
-        values = np.where(blank, float(spec.default), values)  # type: ignore[arg-type]
-    out = pd.Series(values, index=text.index, dtype=float)
-    if kind == "int" and not out.isna().any():
-        out = out.astype("int64")
-    return out
-
-
-def _parse_periods(
-    table: RawTable, column: str, text: pd.Series, freq: str | None, log: ProblemLog
-) -> pd.Series:
-    freqs, ordinals = period_codes(text)
-    unparsable = np.equal(freqs, None)
-    log.add_rows(
-        table,
-        unparsable,
-        column,
-        text,
-        "not a period label (use quarters like 2027Q1 or months like 2027-01)",
-    )
-    valid = ~unparsable & (freqs != "")
-    mixed = valid & (freqs != freq) if freq is not None else np.zeros(len(text), dtype=bool)
-    if freq is not None:
-        word = _periods.FREQUENCIES[freq]
-        log.add_rows(
-            table, mixed, column, text, f"mixed period frequencies: this portfolio uses {word}"
-        )
-    ok = valid & ~mixed
-    ordinals = np.where(ok, ordinals, _NAT)
-    return pd.Series(pd.PeriodIndex.from_ordinals(ordinals, freq=freq or "Q-DEC"), index=text.index)
-
-
 # --------------------------------------------------------------------------- per-table checks
 def _range_rule(col: ColumnSpec) -> str:
     if col.rule:
@@ -456,7 +282,12 @@ def parse_table(
     typed: dict[str, pd.Series] = {}
     for column, col in spec.columns.items():
         if column in frame.columns:
-            typed[column] = _parse_column(table, column, col, freq, log)
+            text = frame[column]
+            typed[column], problems = parse_cells(
+                text, col, freq=freq, decimal_comma=table.decimal_comma
+            )
+            for bad, rule in problems:
+                log.add_rows(table, bad, column, text, rule)
         elif col.added:
             typed[column] = _absent_column(col, len(frame), freq)
     for column in extras:
@@ -471,7 +302,9 @@ def parse_table(
 
 def _absent_column(col: ColumnSpec, n: int, freq: str | None) -> pd.Series:
     if col.kind == "period":
-        return pd.Series(pd.PeriodIndex.from_ordinals(np.full(n, _NAT), freq=freq or "Q-DEC"))
+        return pd.Series(
+            pd.PeriodIndex.from_ordinals(np.full(n, NAT_ORDINAL), freq=freq or "Q-DEC")
+        )
     if col.kind == "bool":
         return pd.Series(np.full(n, bool(col.default)), dtype=bool)
     if col.kind in ("int", "float"):
@@ -487,113 +320,3 @@ def empty_raw_table(name: str, source: str, *, readable: bool = True) -> RawTabl
     columns = [c for c, col in TABLES[name].columns.items() if col.added]
     frame = pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
     return RawTable(name, source, frame, np.array([], dtype=np.int64), readable=readable)
-
-
-# --------------------------------------------------------------------------- periods & horizon
-def choose_frequency(raws: dict[str, RawTable]) -> str | None:
-    """The portfolio's period frequency: the most common one among budget and capacity periods
-    (among all period columns when those have none); ``None`` when no period label parses."""
-    deciding, others = [], []
-    for name, raw in raws.items():
-        for column, col in TABLES[name].columns.items():
-            if col.kind == "period" and column in raw.frame.columns:
-                (deciding if name in ("capacity", "budget") else others).append(raw.frame[column])
-    for group in (deciding, others):
-        if not group:
-            continue
-        freqs, _ = period_codes(pd.concat(group, ignore_index=True))
-        counts = pd.Series(freqs[~np.equal(freqs, None) & (freqs != "")]).value_counts()
-        if len(counts):
-            return str(counts.index[0])
-    return None
-
-
-def determine_horizon(
-    tables: dict[str, pd.DataFrame],
-    raws: dict[str, RawTable],
-    freq: str | None,
-    log: ProblemLog,
-    *,
-    horizon: tuple[str, str] | None = None,
-) -> tuple[pd.Period, ...]:
-    """The contiguous run of budget and capacity periods, or the one named in the run options.
-
-    A gap in the run is a problem (one per missing stretch of periods).
-    """
-    if horizon is not None:
-        return _named_horizon(horizon, freq, log)
-    sources = [raws[n].source for n in ("budget", "capacity") if len(raws[n].rows)]
-    found = pd.concat([tables["capacity"]["period"], tables["budget"]["period"]]).dropna()
-    if found.empty or freq is None:
-        if not raws["capacity"].readable:  # its problem is reported already
-            return ()
-        log.add(
-            raws["capacity"].source,
-            None,
-            "period",
-            "",
-            "no budget or capacity periods: the planning horizon is empty",
-        )
-        return ()
-    ordinals = np.unique(found.array.asi8)
-    first, last = ordinals[0], ordinals[-1]
-    full = np.arange(first, last + 1)
-    missing = np.setdiff1d(full, ordinals)
-    if missing.size:
-        breaks = np.flatnonzero(np.diff(missing) != 1)
-        starts = np.concatenate([[missing[0]], missing[breaks + 1]])
-        ends = np.concatenate([missing[breaks], [missing[-1]]])
-        span = f"{pd.Period(ordinal=first, freq=freq)}..{pd.Period(ordinal=last, freq=freq)}"
-        for a, b in zip(starts, ends, strict=True):
-            pa_, pb = pd.Period(ordinal=a, freq=freq), pd.Period(ordinal=b, freq=freq)
-            label = str(pa_) if a == b else f"{pa_}..{pb}"
-            log.add(
-                ", ".join(sources),
-                None,
-                "period",
-                label,
-                f"gap in the horizon {span}: no budget or capacity row for {label}",
-            )
-        return ()
-    return _periods.period_range(
-        pd.Period(ordinal=first, freq=freq), pd.Period(ordinal=last, freq=freq)
-    )
-
-
-def _named_horizon(
-    horizon: tuple[str, str], freq: str | None, log: ProblemLog
-) -> tuple[pd.Period, ...]:
-    ends = []
-    for label, what in zip(horizon, ("first", "last"), strict=True):
-        period = _periods.parse_period(label)
-        if period is None:
-            log.add(
-                "run options",
-                None,
-                "horizon",
-                str(label),
-                f"{what} period of the horizon is not a period label",
-            )
-        elif freq is not None and period.freqstr != freq:
-            word = _periods.FREQUENCIES[freq]
-            log.add(
-                "run options",
-                None,
-                "horizon",
-                str(label),
-                f"horizon in another frequency: this portfolio uses {word}",
-            )
-        else:
-            ends.append(period)
-    if len(ends) != 2:
-        return ()
-    if ends[1] < ends[0]:
-        log.add(
-            "run options",
-            None,
-            "horizon",
-            f"{ends[0]}..{ends[1]}",
-            "the horizon ends before it starts",
-        )
-        return ()
-    return _periods.period_range(ends[0], ends[1])

@@ -67,3 +67,12 @@ def test_staged_directory_is_all_or_nothing(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["a.csv"]
     assert (out / "a.csv").read_text() == "first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
+
+
+def test_restore_of_a_whole_text_array_is_restore_of_each_cell():
+    import pyarrow as pa
+
+    cells = ["'=1+1", "''quoted'", "'plain", "ok", "", "'-5", "'@x"]
+    restored = safety.restore_arrow_text(pa.array(cells, pa.large_string())).to_pylist()
+    assert restored == [safety.restore_text(c) for c in cells]
+    assert restored[:4] == ["=1+1", "'quoted'", "'plain", "ok"]
