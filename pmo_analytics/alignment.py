@@ -60,22 +60,17 @@ def selected_ids(portfolio, selection: object) -> pd.Index:
 
 def _criterion_split(portfolio) -> tuple[pd.DataFrame, pd.Series] | None:
     """Each project's share of its weighted score per criterion, and the criteria weights."""
-    from .scoring import criteria_weights, score_projects
+    from .scoring import criteria_weights, value_contributions
 
     if portfolio.scores.empty or portfolio.criteria.empty:
         return None
-    scored = score_projects(
-        portfolio.scores[portfolio.scores["project_id"].isin(portfolio.projects.index)],
-        portfolio.criteria,
-        normalise="none",
-        missing="zero",
-        comparisons=portfolio.comparisons,
+    weights = criteria_weights(portfolio.criteria, portfolio.comparisons)
+    scored = value_contributions(
+        portfolio.scores, portfolio.criteria, portfolio.projects.index, weights=weights
     )
     contribution = scored.pivot(index="project_id", columns="criterion", values="contribution")
     total = contribution.sum(axis=1)
-    split = contribution.div(total.where(total > 0), axis=0)
-    weights = criteria_weights(portfolio.criteria, portfolio.comparisons)
-    return split, weights
+    return contribution.div(total.where(total > 0), axis=0), weights
 
 
 def strategic_alignment(

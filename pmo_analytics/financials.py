@@ -207,14 +207,10 @@ def cashflow_financials(
     >>> round(float(cashflow_financials(flows, period_rate=0.08)["npv"].iloc[0]), 5)
     3065.22267
     """
-    rate = float(period_rate)
-    if not np.isfinite(rate) or rate <= -1.0:
-        raise ValueError(
-            f"period_rate={period_rate!r} is not valid; use a finite rate above -1 (e.g. 0.02)"
-        )
+    rate = _checked_rate(period_rate, "period_rate", "a finite rate above -1 (e.g. 0.02)")
     ids, cost, benefit = cashflow_matrices(cashflows, project_ids)
     net = benefit - cost
-    discount = (1.0 + rate) ** -np.arange(net.shape[1], dtype=float)
+    discount = _discount_factors(rate, net.shape[1])
     pv_cost, pv_benefit = cost @ discount, benefit @ discount
     npv = net @ discount
     discounted = net * discount
@@ -257,20 +253,26 @@ def project_npv(portfolio, *, discount_rate: float) -> pd.Series:
     >>> bool(project_npv(p, discount_rate=0.08).equals(project_financials(p, discount_rate=0.08)["npv"]))
     True
     """
-    rate = _annual_rate(discount_rate)
+    rate = _checked_rate(discount_rate, "discount_rate", _ANNUAL)
     ids, cost, benefit = cashflow_matrices(portfolio.cashflows, portfolio.projects.index)
-    period_rate = annual_to_period_rate(rate, portfolio.freq)
-    discount = (1.0 + period_rate) ** -np.arange(cost.shape[1], dtype=float)
+    discount = _discount_factors(annual_to_period_rate(rate, portfolio.freq), cost.shape[1])
     return pd.Series((benefit - cost) @ discount, index=ids, name="npv")
 
 
-def _annual_rate(discount_rate: float) -> float:
-    rate = float(discount_rate)
+_ANNUAL = "an annual rate above -1 (e.g. 0.08)"
+
+
+def _checked_rate(value: float, name: str, valid: str) -> float:
+    """``value`` as a float when it is a finite rate above -100 %; else a ValueError."""
+    rate = float(value)
     if not np.isfinite(rate) or rate <= -1.0:
-        raise ValueError(
-            f"discount_rate={discount_rate!r} is not valid; use an annual rate above -1 (e.g. 0.08)"
-        )
+        raise ValueError(f"{name}={value!r} is not valid; use {valid}")
     return rate
+
+
+def _discount_factors(period_rate: float, n_periods: int) -> np.ndarray:
+    """1 / (1 + i)^k for offsets k = 0 … n_periods − 1 (the start undiscounted)."""
+    return (1.0 + period_rate) ** -np.arange(n_periods, dtype=float)
 
 
 def project_financials(portfolio, *, discount_rate: float) -> pd.DataFrame:
@@ -310,7 +312,7 @@ def project_financials(portfolio, *, discount_rate: float) -> pd.DataFrame:
     >>> list(fin.columns[:6])
     ['npv', 'irr', 'irr_annual', 'payback', 'discounted_payback', 'roi']
     """
-    rate = _annual_rate(discount_rate)
+    rate = _checked_rate(discount_rate, "discount_rate", _ANNUAL)
     freq = portfolio.freq
     return cashflow_financials(
         portfolio.cashflows,

@@ -76,6 +76,12 @@ class RagThresholds:
             raise ValueError("invalid RAG thresholds: " + "; ".join(problems))
 
 
+def _budget_spent(ev_frame: pd.DataFrame) -> np.ndarray:
+    """True where the budget is already spent with work left: AC ≥ BAC > EV."""
+    ev, ac, bac = (ev_frame[c].to_numpy(dtype=float) for c in ("ev", "ac", "bac"))
+    return (ac >= bac) & (ev < bac) & (bac > 0)
+
+
 def _level(red: np.ndarray, amber: np.ndarray, unknown: np.ndarray) -> np.ndarray:
     return np.select([red, amber, unknown], ["red", "amber", "unknown"], default="green")
 
@@ -108,8 +114,7 @@ def rag_status(ev_frame: pd.DataFrame, *, thresholds: RagThresholds | None = Non
     th = thresholds or RagThresholds()
     cpi = ev_frame["cpi"].to_numpy(dtype=float)
     tcpi = ev_frame["tcpi"].to_numpy(dtype=float)
-    ev, ac, bac = (ev_frame[c].to_numpy(dtype=float) for c in ("ev", "ac", "bac"))
-    spent = (ac >= bac) & (ev < bac) & (bac > 0)
+    spent = _budget_spent(ev_frame)
     with np.errstate(invalid="ignore"):
         cost = _level(
             (cpi < th.cpi_red) | spent,
@@ -181,7 +186,7 @@ def needs_attention(
     cpi, tcpi, vac, bac = frame["cpi"], frame["tcpi"], frame["vac"], frame["bac"]
     index_name = "SPI(t)" if th.schedule_index == "spi_t" else "SPI"
     index = frame[th.schedule_index]
-    spent = (frame["ac"] >= bac) & (frame["ev"] < bac) & (bac > 0)
+    spent = _budget_spent(frame)
     overrun = -vac
     share = (overrun / bac.where(bac != 0)).abs()
     parts = pd.DataFrame(index=frame.index)

@@ -262,8 +262,8 @@ def score_projects(
     cost = _directions(criteria, names) == "cost"
     normalised = _normalise(matrix, normalise, cost)
     contribution = normalised * w
-    total = contribution.sum(axis=1)
-    order = sorted(total.index, key=lambda p: (-total[p], p))
+    total = contribution.sum(axis=1).sort_index()  # ties in score are broken by project_id
+    order = total.index[np.argsort(-total.to_numpy(), kind="stable")]
     rank = pd.Series(np.arange(1, len(order) + 1), index=pd.Index(order, name="project_id"))
     n_criteria = len(names)
     ids = np.repeat(np.asarray(order, dtype=object), n_criteria)
@@ -321,17 +321,42 @@ def strategic_value(
 ) -> pd.Series:
     """Strategic value per project: ``value`` where given, else the weighted score.
 
-    The weighted score here keeps the scale of the scores (``normalise="none"``; cost-type
-    criteria mirrored within their observed range) and counts a missing score as 0, so a
-    portfolio scored 0–10 gets values 0–10. Weights come from ``criteria.csv`` or, when it
-    gives none, from ``comparisons.csv`` through AHP. NaN where neither is available.
+    The weighted score here keeps the scale of the scores and counts a missing score as 0 (see
+    :func:`value_contributions`). Weights come from ``criteria.csv`` or, when it gives none,
+    from ``comparisons.csv`` through AHP. NaN where neither is available.
     """
     value = pd.to_numeric(projects["value"], errors="coerce") if "value" in projects else None
     value = value if value is not None else pd.Series(np.nan, index=projects.index)
     if scores.empty or criteria.empty or not value.isna().any():
         return value.astype(float).rename("strategic_value")
-    known = scores[scores["project_id"].isin(projects.index)]
-    scored = weighted_scores(
-        score_projects(known, criteria, normalise="none", missing="zero", comparisons=comparisons)
-    )
+    scored = weighted_scores(value_contributions(scores, criteria, projects.index, comparisons))
     return value.fillna(scored.reindex(projects.index)).astype(float).rename("strategic_value")
+
+
+def value_contributions(
+    scores: pd.DataFrame,
+    criteria: pd.DataFrame,
+    project_ids: pd.Index,
+    comparisons: pd.DataFrame | None = None,
+    *,
+    weights: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The weighted score that stands in for a blank ``value``, criterion by criterion.
+
+    :func:`score_projects` of the scores of ``project_ids`` on the scores' own scale
+    (``normalise="none"``: cost-type criteria mirrored within their observed range) with a
+    missing score counted as 0 — so a portfolio scored 0–10 gets values 0–10. Projects without
+    any score are left out.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"project_id": ["A", "A", "B"], "criterion": ["x", "y", "x"],
+    ...                   "score": [8.0, 4.0, 6.0]})
+    >>> c = pd.DataFrame({"criterion": ["x", "y"], "weight": [0.75, 0.25]})
+    >>> weighted_scores(value_contributions(s, c, pd.Index(["A", "B"]))).to_dict()
+    {'A': 7.0, 'B': 4.5}
+    """
+    known = scores[scores["project_id"].isin(project_ids)]
+    return score_projects(
+        known, criteria, normalise="none", missing="zero", weights=weights, comparisons=comparisons
+    )

@@ -87,11 +87,15 @@ def _check_k(top_k: int, n: int) -> int:
     return min(k, n)
 
 
+def _ranked(scores: np.ndarray) -> np.ndarray:
+    """Positions from best to worst: higher score first, ties by position (= project_id order)."""
+    return np.argsort(-scores, kind="stable")
+
+
 def _top_set(scores: np.ndarray, k: int) -> np.ndarray:
-    """Boolean mask of the top-k (higher score first, ties by position = project_id order)."""
-    order = np.argsort(-scores, kind="stable")
+    """Boolean mask of the top-k (see :func:`_ranked`)."""
     mask = np.zeros(scores.size, dtype=bool)
-    mask[order[:k]] = True
+    mask[_ranked(scores)[:k]] = True
     return mask
 
 
@@ -112,7 +116,7 @@ def _top_just_past(scores: np.ndarray, slope: np.ndarray, k: int) -> np.ndarray:
     each score grows from there, then by project_id (position). Scores within rounding noise
     of each other count as equal."""
     n = scores.size
-    order = np.argsort(-scores, kind="stable")
+    order = _ranked(scores)
     tolerance = 1e-9 * max(1.0, float(np.abs(scores).max()))
     steps = np.concatenate([[0], np.cumsum(-np.diff(scores[order]) > tolerance)])
     level = np.empty(n, dtype=np.int64)
@@ -155,9 +159,12 @@ def tipping_points(scored: pd.DataFrame, *, top_k: int = 10) -> pd.DataFrame:
     [['x', 0.5, 1.0], ['y', 0.0, 0.5]]
     """
     matrix, weights = _matrix(scored)
+    return _tipping_points(matrix, weights, _check_k(top_k, len(matrix)))
+
+
+def _tipping_points(matrix: pd.DataFrame, weights: pd.Series, k: int) -> pd.DataFrame:
     ids = matrix.index
     values = matrix.to_numpy()
-    k = _check_k(top_k, len(ids))
     stated = values @ weights.to_numpy()
     top = _top_set(stated, k)
     inside, outside = np.flatnonzero(top), np.flatnonzero(~top)
@@ -248,23 +255,39 @@ def rank_monte_carlo(
     >>> float(probability.loc["A", "probability_top_k"]) > 0.99
     True
     """
+    _check_sampling(n_samples, concentration)
+    matrix, weights = _matrix(scored)
+    k = _check_k(top_k, len(matrix))
+    return _rank_monte_carlo(
+        matrix, weights, k, int(n_samples), concentration, seed, distribution_for
+    )
+
+
+def _check_sampling(n_samples: int, concentration: float) -> None:
     if int(n_samples) < 1:
         raise ValueError(f"n_samples={n_samples!r} is not valid; use a whole number ≥ 1")
     if not np.isfinite(concentration) or concentration <= 0:
         raise ValueError(
             f"concentration={concentration!r} is not valid; use a number > 0 (e.g. 50)"
         )
-    matrix, weights = _matrix(scored)
+
+
+def _rank_monte_carlo(
+    matrix: pd.DataFrame,
+    weights: pd.Series,
+    k: int,
+    n_samples: int,
+    concentration: float,
+    seed: int,
+    distribution_for: int | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     ids = matrix.index
     n = len(ids)
-    k = _check_k(top_k, n)
     values = matrix.to_numpy()
     positive = weights.to_numpy() > 0
     rng = np.random.default_rng(seed)
-    draws = np.zeros((int(n_samples), len(weights)))
-    draws[:, positive] = rng.dirichlet(
-        concentration * weights.to_numpy()[positive], size=int(n_samples)
-    )
+    draws = np.zeros((n_samples, len(weights)))
+    draws[:, positive] = rng.dirichlet(concentration * weights.to_numpy()[positive], size=n_samples)
     # ranks of every project in every draw (draws × projects, 1 = best; ties by project_id)
     ranks = np.empty((len(draws), n), dtype=np.int32)
     chunk = max(1, _BLOCK // n)
@@ -274,7 +297,7 @@ def rank_monte_carlo(
         np.put_along_axis(ranks[start : start + chunk], order, positions[None, :], axis=1)
     stated = values @ weights.to_numpy()
     stated_rank = np.empty(n, dtype=np.int64)
-    stated_rank[np.lexsort((np.arange(n), -stated))] = np.arange(1, n + 1)
+    stated_rank[_ranked(stated)] = np.arange(1, n + 1)
     # the smallest rank r with P(rank ≤ r) ≥ q
     p05, median, p95 = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
     probability = pd.DataFrame(
@@ -357,17 +380,15 @@ def ranking_sensitivity(
     >>> round(float(result.top_k_probability["probability_top_k"].sum()), 6)
     5.0
     """
-    probability, distribution = rank_monte_carlo(
-        scored,
-        top_k=top_k,
-        n_samples=n_samples,
-        concentration=concentration,
-        seed=seed,
-        distribution_for=distribution_for,
+    _check_sampling(n_samples, concentration)
+    matrix, weights = _matrix(scored)
+    k = _check_k(top_k, len(matrix))
+    probability, distribution = _rank_monte_carlo(
+        matrix, weights, k, int(n_samples), concentration, seed, distribution_for
     )
     return RankingSensitivity(
-        top_k=_check_k(top_k, len(probability)),
-        tipping_points=tipping_points(scored, top_k=top_k),
+        top_k=k,
+        tipping_points=_tipping_points(matrix, weights, k),
         top_k_probability=probability,
         rank_distribution=distribution,
         n_samples=int(n_samples),
