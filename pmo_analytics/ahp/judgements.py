@@ -38,14 +38,22 @@ def _text(values: pd.Series) -> np.ndarray:
     return values.astype("string").fillna("").str.strip().to_numpy(dtype=object)
 
 
-def _by_pair(frame: pd.DataFrame) -> pd.DataFrame:
-    """The judgements with each pair named one way: lo < hi, and the log ratio of lo over hi."""
+def _by_pair(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each judgement's pair named one way — lo < hi — and its log ratio of lo over hi."""
     a, b = frame["a"].to_numpy(dtype=object), frame["b"].to_numpy(dtype=object)
     forward = a <= b
     log = np.log(frame["ratio"].to_numpy(dtype=float))
-    return frame.assign(
-        lo=np.where(forward, a, b), hi=np.where(forward, b, a), log=np.where(forward, log, -log)
-    )
+    return np.where(forward, a, b), np.where(forward, b, a), np.where(forward, log, -log)
+
+
+def _groups(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group code of each row by its keys (codes in order of first appearance), and the first
+    row of each group."""
+    joined = keys[0].astype(object)
+    for key in keys[1:]:
+        joined = joined + "\x1f" + key
+    codes, _ = pd.factorize(joined)
+    return codes, np.unique(codes, return_index=True)[1]
 
 
 def clean_judgements(comparisons: pd.DataFrame) -> pd.DataFrame:
@@ -98,17 +106,22 @@ def clean_judgements(comparisons: pd.DataFrame) -> pd.DataFrame:
         dtype=object,
     ).astype({"ratio": float})
     # one stakeholder judging one pair twice with different values
-    keyed = _by_pair(frame)
-    spread = keyed.groupby(["stakeholder", "lo", "hi"], sort=False)["log"].agg(["min", "max"])
-    for s_, lo, hi in spread.index[spread["max"] - spread["min"] > np.log(_SAME_JUDGEMENT)]:
-        given = keyed[(keyed["stakeholder"] == s_) & (keyed["lo"] == lo) & (keyed["hi"] == hi)]
+    lo, hi, log = _by_pair(frame)
+    codes, first = _groups(frame["stakeholder"].to_numpy(dtype=object), lo, hi)
+    least, most = np.full(len(first), np.inf), np.full(len(first), -np.inf)
+    np.minimum.at(least, codes, log)
+    np.maximum.at(most, codes, log)
+    for code in np.flatnonzero(most - least > np.log(_SAME_JUDGEMENT)):
+        given = frame[codes == code]
         listed = "; ".join(
             f"{x} vs {y} = {r:g}"
             for x, y, r in zip(given["a"], given["b"], given["ratio"], strict=True)
         )
+        s_ = given["stakeholder"].iloc[0]
         by = f"stakeholder {s_!r}" if s_ else "the judgements"
         problems.append(
-            f"{by} judge {lo} vs {hi} more than once with contradictory values ({listed})"
+            f"{by} judge {lo[first[code]]} vs {hi[first[code]]} more than once with "
+            f"contradictory values ({listed})"
         )
     if problems:
         raise AHPInputError(problems)
@@ -174,23 +187,24 @@ def aggregate_judgements(frame: pd.DataFrame, shares: pd.Series) -> pd.DataFrame
     >>> aggregate_judgements(c, pd.Series({"A": 1.0, "B": 1.0}))["ratio"].tolist()
     [2.0]
     """
-    own = _by_pair(frame).groupby(["stakeholder", "lo", "hi"], sort=False)["log"].mean()
-    weight = shares.reindex(own.index.get_level_values("stakeholder")).fillna(0.0).to_numpy()
-    sums = (
-        pd.DataFrame(
-            {"wlog": weight * own.to_numpy(), "weight": weight},
-            index=own.index.droplevel("stakeholder"),
-        )
-        .groupby(["lo", "hi"], sort=False)
-        .sum()
+    lo, hi, log = _by_pair(frame)
+    who = frame["stakeholder"].to_numpy(dtype=object)
+    own, first = _groups(who, lo, hi)
+    own_log = np.bincount(own, weights=log) / np.bincount(own)
+    weight = shares.reindex(who[first]).fillna(0.0).to_numpy()
+    pair, pair_first = _groups(lo[first], hi[first])
+    total = np.bincount(pair, weights=weight)
+    mean_log = np.divide(
+        np.bincount(pair, weights=weight * own_log),
+        total,
+        out=np.zeros(len(total)),
+        where=total > 0,
     )
-    total = sums["weight"].to_numpy()
-    mean_log = np.divide(sums["wlog"].to_numpy(), total, out=np.zeros(len(sums)), where=total > 0)
     return pd.DataFrame(
         {
             "stakeholder": GROUP,
-            "a": sums.index.get_level_values("lo"),
-            "b": sums.index.get_level_values("hi"),
+            "a": lo[first][pair_first],
+            "b": hi[first][pair_first],
             "ratio": np.where(total > 0, np.exp(mean_log), 1.0),
         }
     ).astype({"stakeholder": object, "a": object, "b": object})
@@ -203,18 +217,18 @@ def oriented_pairs(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     ia, ib = position.get_indexer(frame["a"]), position.get_indexer(frame["b"])
     flipped = ia > ib
     log = np.log(frame["ratio"].to_numpy(dtype=float))
-    pairs = pd.DataFrame(
+    i, j = np.minimum(ia, ib), np.maximum(ia, ib)
+    _, first, group = np.unique(i * len(names) + j, return_index=True, return_inverse=True)
+    mean_log = np.bincount(group, weights=np.where(flipped, -log, log)) / np.bincount(group)
+    order = np.argsort(first, kind="stable")  # the pairs in the order they were first judged
+    rows = first[order]
+    return pd.DataFrame(
         {
-            "i": np.minimum(ia, ib),
-            "j": np.maximum(ia, ib),
-            "a": frame["a"].to_numpy(dtype=object),
-            "b": frame["b"].to_numpy(dtype=object),
-            "log": np.where(flipped, -log, log),
-            "flipped": flipped,
+            "i": i[rows].astype(np.int64),
+            "j": j[rows].astype(np.int64),
+            "a": frame["a"].to_numpy(dtype=object)[rows],
+            "b": frame["b"].to_numpy(dtype=object)[rows],
+            "log": mean_log[order],
+            "flipped": flipped[rows],
         }
-    )
-    grouped = pairs.groupby(["i", "j"], sort=False)
-    out = grouped[["a", "b", "flipped"]].first().join(grouped["log"].mean()).reset_index()
-    return out[["i", "j", "a", "b", "log", "flipped"]].astype(
-        {"i": np.int64, "j": np.int64, "log": float, "flipped": bool}
     )
