@@ -275,31 +275,14 @@ def _result(tree: Tree, stakeholder: str, options: dict, *, detail: bool = True)
         for name, table in tables.items()
         if not table.empty
     ]
-    nodes = {}
-    if not flat:
-        for name, node in tree.nodes.items():
-            weights = pd.Series(node.weights, index=pd.Index(node.names, name="criterion"))
-            nodes[name] = AHPResult(
-                weights=weights.rename("weight"),
-                matrix=pd.DataFrame(node.matrix, index=node.names, columns=node.names),
-                lambda_max=node.lam,
-                consistency_index=node.ci,
-                random_index=node.ri,
-                consistency_ratio=node.cr,
-                inconsistency=tables[name],
-                stakeholder_weights=_weights_table(stakeholder, weights, node.cr),
-                completed=node.completed,
-                levels=pd.DataFrame(
-                    {
-                        "criterion": node.names,
-                        "parent": GOAL,
-                        "local_weight": node.weights,
-                        "global_weight": node.weights,
-                        "leaf": True,
-                    }
-                ),
-                **chosen,
-            )
+    nodes = (
+        {}
+        if flat
+        else {
+            name: _node_result(node, tables[name], stakeholder, chosen)
+            for name, node in tree.nodes.items()
+        }
+    )
     completed = pd.concat(
         [node.completed.assign(node=name) for name, node in tree.nodes.items()],
         ignore_index=True,
@@ -320,5 +303,31 @@ def _result(tree: Tree, stakeholder: str, options: dict, *, detail: bool = True)
         completed=completed.drop(columns="node") if flat else completed,
         levels=tree.levels,
         nodes=nodes,
+        **chosen,
+    )
+
+
+def _node_result(node: Node, ranked: pd.DataFrame, stakeholder: str, chosen: dict) -> AHPResult:
+    """The AHPResult of one node of a hierarchy on its own (its local weights)."""
+    weights = pd.Series(node.weights, index=pd.Index(node.names, name="criterion"), name="weight")
+    return AHPResult(
+        weights=weights,
+        matrix=pd.DataFrame(node.matrix, index=node.names, columns=node.names),
+        lambda_max=node.lam,
+        consistency_index=node.ci,
+        random_index=node.ri,
+        consistency_ratio=node.cr,
+        inconsistency=ranked,
+        stakeholder_weights=_weights_table(stakeholder, weights, node.cr),
+        completed=node.completed,
+        levels=pd.DataFrame(
+            {
+                "criterion": node.names,
+                "parent": GOAL,
+                "local_weight": node.weights,
+                "global_weight": node.weights,
+                "leaf": True,
+            }
+        ),
         **chosen,
     )
