@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .comparison import ScenarioComparison, compare_plans
 from .scenario_files import parse_scenario, read_scenario
-from .scenarios import Scenario, ScenarioError, apply_scenario, toml_text
+from .scenarios import Scenario, ScenarioError, apply_scenario, problem
 
 if TYPE_CHECKING:  # pragma: no cover
     from .optimise import OptimiseOptions, Plan
@@ -120,7 +120,6 @@ def run_scenarios(
     >>> list(cmp.table.index)
     ['base', 'cut']
     """
-
     from .optimise import OptimiseOptions
     from .parallel import run_parallel
 
@@ -134,7 +133,7 @@ def run_scenarios(
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise ScenarioError(
-            [("name", toml_text(n), "scenario names must differ") for n in twice], source="batch"
+            [problem("name", n, "scenario names must differ") for n in twice], source="batch"
         )
     tasks, problems = [], []
     for scenario in named:

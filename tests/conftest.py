@@ -37,5 +37,7 @@ def small_portfolio():
 def mknap_dir() -> Path:
     folder = SHARED_BENCHMARKS / "mknap"
     if not folder.is_dir():
-        pytest.skip(f"the shared OR-Library instances are not here ({folder}); they live in ../shared/benchmarks")
+        pytest.skip(
+            f"the shared OR-Library instances are not here ({folder}); they live in ../shared/benchmarks"
+        )
     return folder
