@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .optimise.diagnose import _CAUSE, row_table
+from .optimise.assemble import assemble_plan
 from .optimise.formulation import Formulation, build_formulation
 from .optimise.options import OptimiseOptions
 from .optimise.plan import Plan
-from .optimise.run import assemble_plan
+from .optimise.reasons import CAUSE, row_table
 from .portfolio import Portfolio
 
 #: Orders of the ranked list: strategic value, or strategic value per unit of total cost.
@@ -98,7 +98,7 @@ def _cause(rows: pd.DataFrame, broken: np.ndarray, overrun: np.ndarray) -> str:
     family = families[worst]
     if family == "capacity":
         return f"capacity:{rows['resource'].to_numpy()[broken][worst]}"
-    return _CAUSE.get(family, family)
+    return CAUSE.get(family, family)
 
 
 def _rank(formulation: Formulation, portfolio: Portfolio, by: str) -> pd.DataFrame:

@@ -208,7 +208,7 @@ def _x(plan: Plan) -> np.ndarray:
 
 def _blockers(plan: Plan, pid: str, col: int, x: np.ndarray, *, most: int = 3) -> list[str]:
     """What start option ``col`` of ``pid`` would break, given the plan ``x`` (worst first)."""
-    from .optimise.diagnose import option_collisions, row_table
+    from .optimise.reasons import option_collisions, row_table
 
     hits = option_collisions(plan.formulation, x)
     hits = hits[hits["col"] == col].sort_values("overrun", ascending=False, kind="stable")
@@ -253,7 +253,7 @@ def _blockers(plan: Plan, pid: str, col: int, x: np.ndarray, *, most: int = 3) -
 
 def _dropped_text(pid: str, plan: Plan) -> str:
     """Why a previously selected project is out of the new plan, in a line."""
-    from .optimise.diagnose import exclusion_reasons
+    from .optimise.reasons import exclusion_reasons
 
     reason = plan.schedule.at[pid, "reason"]
     if reason == "window":

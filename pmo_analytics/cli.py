@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "replan",
         help="roll last quarter's plan forward onto the new portfolio; say what changed and why",
         description="Re-optimise against the previous plan's outputs and write the new plan "
-        "(summary.json, plan.csv, utilisation.csv) and changes.csv.",
+        "(summary.json, plan.csv, utilisation.csv, report.html, plan.xlsx) and changes.csv.",
     )
     replan.add_argument("portfolio", help="the new quarter's portfolio (folder or .xlsx)")
     replan.add_argument(

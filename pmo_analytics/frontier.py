@@ -296,11 +296,11 @@ def efficient_frontier(
     True
     """
     from .optimise.formulation import build_formulation
-    from .optimise.run import _check_inputs
+    from .optimise.run import check_inputs
     from .sweep import sweep
 
     options = batch_options(options)
-    _check_inputs(portfolio, options)
+    check_inputs(portfolio, options)
     if budget_scales is not None and levels is not None:
         raise ValueError("give budget_scales or levels, not both")
     if not portfolio.has_budget and options.budget is None:

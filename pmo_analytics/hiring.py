@@ -241,7 +241,8 @@ def _flexible_hires(
     solver: str,
     time_limit: float | None,
 ) -> Hiring:
-    from .optimise.formulation import Block, build_formulation
+    from .optimise.blocks import Block
+    from .optimise.formulation import build_formulation
     from .optimise.model import solve
 
     ids = pd.Index(given.index)

@@ -36,7 +36,7 @@ def exposure_coefficients(portfolio: Portfolio, formulation: Formulation) -> pd.
 
     Indexed like ``formulation.options`` (project_id, start).
     """
-    from .optimise.formulation import placed_entries
+    from .optimise.blocks import placed_entries
 
     opts = formulation.options
     cost = placed_entries(portfolio.cashflows, opts, "cost", len(portfolio.horizon), [])
@@ -69,7 +69,7 @@ def exposure(plan: Plan) -> float:
 
 # --------------------------------------------------------------------------- value vs risk
 def _risk_block(coefficients: pd.Series, formulation: Formulation, cap: float):
-    from .optimise.formulation import Block
+    from .optimise.blocks import Block
 
     cols = formulation.options["col"].to_numpy()
     nz = coefficients.to_numpy() > 0
@@ -159,12 +159,12 @@ def risk_frontier(
     True
     """
     from .optimise.formulation import build_formulation
-    from .optimise.run import _check_inputs
+    from .optimise.run import check_inputs
     from .parallel import run_parallel
     from .sweep import never_falls, solve_level, sweep
 
     options = batch_options(options)
-    _check_inputs(portfolio, options)
+    check_inputs(portfolio, options)
     if "risk" not in portfolio.projects or portfolio.projects["risk"].isna().all():
         raise ValueError(
             "the portfolio gives no risk: add a risk column (probability of failure in [0, 1]) "

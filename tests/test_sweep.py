@@ -13,9 +13,9 @@ from frontier_helpers import small_portfolio
 import pmo_analytics as pa
 from pmo_analytics.frontier import _budget_level
 from pmo_analytics.optimise import check_plan
+from pmo_analytics.optimise.assemble import assemble_plan
 from pmo_analytics.optimise.formulation import build_formulation
 from pmo_analytics.optimise.heuristic import satisfies
-from pmo_analytics.optimise.run import assemble_plan
 from pmo_analytics.sweep import (
     CHAIN_LENGTH,
     never_falls,

@@ -15,6 +15,10 @@ if TYPE_CHECKING:  # pragma: no cover
 _MAX_BLOCKERS = 4
 
 
+#: How many moved starts a what-if names before it says "and N more".
+_MOVES_SHOWN = 6
+
+
 def _money(v: float) -> str:
     return f"{v:,.0f}"
 
@@ -83,7 +87,7 @@ def _price(resource: str, period: object, price: float) -> str:
 
 def _blockers(plan: Plan, project_id: str, col: int) -> tuple[list[str], list[str]]:
     """What start option ``col`` would overrun (needs) and which rules it would break."""
-    from .diagnose import option_collisions
+    from .reasons import option_collisions
 
     collisions = option_collisions(plan.formulation, _x(plan))
     mine = collisions[collisions["col"] == col].sort_values("overrun", ascending=False)
@@ -175,7 +179,7 @@ def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str
         return f"{name} is not in the plan: it cannot finish inside the horizon from any start of its window."
     if not plan.is_solution():
         return f"{name} is not in the plan: no plan satisfies the rules ({plan.status})."
-    from .diagnose import exclusion_reasons
+    from .reasons import exclusion_reasons
 
     best = exclusion_reasons(plan.formulation, _x(plan)).loc[project_id, "best_col"]
     start = plan.formulation.options.reset_index().set_index("col").at[int(best), "start"]
@@ -230,10 +234,16 @@ def _forcing_text(plan: Plan, project_id: str) -> str:
     if len(dropped):
         text += "; it would displace " + ", ".join(f"{p} {names[p]}" for p in dropped)
     if moved:
-        text += "; and move " + ", ".join(
+        shown = ", ".join(
             f"{p} ({plan.schedule.at[p, 'start']} → {forced.schedule.at[p, 'start']})"
-            for p in moved
+            for p in moved[:_MOVES_SHOWN]
         )
-    if forced.status != "optimal":
-        text += f" (the forced plan is {forced.status})"
+        more = len(moved) - _MOVES_SHOWN
+        text += f"; and move {len(moved)} start{'s' if len(moved) > 1 else ''}: {shown}"
+        text += f" and {more} more" if more > 0 else ""
+    if forced.status != "optimal" or plan.status != "optimal":
+        text += (
+            f" (plan {plan.status}, forced plan {forced.status}: the cost is an estimate "
+            "within the solver's gap, not a proven difference)"
+        )
     return text + "."

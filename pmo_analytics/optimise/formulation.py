@@ -19,31 +19,13 @@ import pandas as pd
 
 from ..portfolio import Portfolio
 from ..schema import CLOSED_STATUSES
+from .blocks import Block, grouped_block, per_project_block, placed_entries
 from .options import OptimiseOptions
+from .rules import balance_blocks, dependency_blocks
 
-SENSES = ("<=", ">=", "==")
 #: Constraint families that describe limits or forced choices; the infeasibility diagnosis
 #: may relax these (and only these).
 ELASTIC_FAMILIES = ("budget", "total_budget", "capacity", "forced", "balance", "starts")
-
-
-@dataclass(frozen=True)
-class Block:
-    """One family of constraints: ``entries`` · x (sense) ``rows.rhs``.
-
-    rows : DataFrame indexed 0..k-1 with label columns (e.g. role, period) and ``rhs``.
-    entries : DataFrame with integer ``row`` (into rows), integer ``col`` (into the
-        formulation's columns) and float ``coef``.
-    """
-
-    family: str
-    sense: str
-    rows: pd.DataFrame
-    entries: pd.DataFrame
-
-    @property
-    def size(self) -> int:
-        return len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -173,60 +155,6 @@ def _option_values(portfolio: Portfolio, opts: pd.DataFrame, options: OptimiseOp
     return pd.Series(values, index=opts.index, name="value")
 
 
-# --------------------------------------------------------------------------- placing load
-def placed_entries(
-    frame: pd.DataFrame, opts: pd.DataFrame, amount: str, n_periods: int, by: list[str]
-) -> pd.DataFrame:
-    """Merge a long table (project_id, offset, amount, *by) with the start options.
-
-    Returns col (option column), pos (period position), the ``by`` labels and ``coef``;
-    only periods inside the horizon and nonzero amounts. The merge runs on the options'
-    project codes (the MultiIndex's own factorisation), not on the id strings.
-    """
-    projects = opts.index.levels[0]
-    code = projects.get_indexer(frame["project_id"])
-    keep = (code >= 0) & (frame[amount].to_numpy() != 0)
-    lines = frame.loc[keep, ["offset", amount, *by]].assign(code=code[keep])
-    starts = pd.DataFrame(
-        {
-            "code": opts.index.codes[0],
-            "start_pos": opts["pos"].to_numpy(),
-            "col": opts["col"].to_numpy(),
-        }
-    )
-    merged = lines.merge(starts, on="code", how="inner", sort=False)
-    merged["pos"] = (merged["start_pos"].to_numpy() + merged["offset"].to_numpy()).astype(np.int64)
-    merged = merged[(merged["pos"] >= 0) & (merged["pos"] < n_periods)]
-    return (
-        merged[["col", "pos", *by, amount]].rename(columns={amount: "coef"}).reset_index(drop=True)
-    )
-
-
-def _grouped_block(
-    family: str,
-    sense: str,
-    placed: pd.DataFrame,
-    keys: list[str],
-    rhs: pd.Series,
-    *,
-    add_up: bool = False,
-) -> Block:
-    """A block with one row per entry of ``rhs`` (indexed by ``keys``); ``placed`` entries join
-    their row on the same keys. ``add_up`` sums several entries of one (row, col)."""
-    rows = rhs.rename("rhs").reset_index()
-    numbered = rows[keys].assign(row=np.arange(len(rows)))
-    for key in keys:
-        if placed[key].dtype != numbered[key].dtype:
-            dtype = pd.CategoricalDtype(numbered[key].unique())
-            numbered[key] = numbered[key].astype(dtype)
-            placed = placed.assign(**{key: placed[key].astype(dtype)})
-    joined = placed[[*keys, "col", "coef"]].merge(numbered, on=keys, how="inner", sort=False)
-    entries = joined[["row", "col", "coef"]].astype({"coef": float})
-    if add_up:
-        entries = entries.groupby(["row", "col"], sort=True, as_index=False)["coef"].sum()
-    return Block(family, sense, rows, entries.reset_index(drop=True))
-
-
 # --------------------------------------------------------------------------- the formulation
 def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formulation:
     """The whole model in frames (see the module notes).
@@ -291,7 +219,7 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
 
     # each project starts at most once; must-projects exactly once
     optional = candidates[~must.to_numpy()]
-    blocks.append(_per_project_block("assign", "<=", opts, optional))
+    blocks.append(per_project_block("assign", "<=", opts, optional))
     # must-run work without any start option (its window cannot finish inside the horizon)
     # still gets its row: 0 == 1 makes the rules infeasible and the diagnosis names it
     stranded = projects[
@@ -315,7 +243,7 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
             ),
             index=required,
         )
-        block = _per_project_block("forced", "==", opts, required)
+        block = per_project_block("forced", "==", opts, required)
         rows = block.rows.assign(reason=why.to_numpy())
         blocks.append(Block("forced", "==", rows, block.entries))
     overridden = projects.index[
@@ -356,7 +284,7 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
         budget_rhs[0] -= stop_total
     if portfolio.has_budget:
         placed = spend.assign(period=periods[spend["pos"].to_numpy(dtype=np.int64)])
-        block = _grouped_block(
+        block = grouped_block(
             "budget",
             "<=",
             placed,
@@ -397,13 +325,13 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
     demand = placed_entries(portfolio.demand, opts, "fte", n_periods, ["role"])
     demand = demand.assign(period=periods[demand["pos"].to_numpy()])
     blocks.append(
-        _grouped_block(
+        grouped_block(
             "capacity", "<=", demand, ["role", "period"], portfolio.capacity_by_role_period()
         )
     )
 
-    blocks.extend(_dependency_blocks(portfolio, opts, excluded, options))
-    blocks.extend(_balance_blocks(portfolio, opts, cost, options))
+    blocks.extend(dependency_blocks(portfolio, opts, excluded, options))
+    blocks.extend(balance_blocks(portfolio, opts, cost, options))
     if options.max_starts_per_period is not None:
         new = opts[
             ~option_project.isin(cand.index[cand["status"].eq("in_flight")]) & (opts["pos"] >= 0)
@@ -412,7 +340,7 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
             {"col": new["col"].to_numpy(), "coef": 1.0, "period": periods[new["pos"].to_numpy()]}
         )
         rhs = pd.Series(float(options.max_starts_per_period), index=periods)
-        blocks.append(_grouped_block("starts", "<=", placed, ["period"], rhs))
+        blocks.append(grouped_block("starts", "<=", placed, ["period"], rhs))
     return Formulation(
         options=opts,
         columns=columns,
@@ -422,134 +350,3 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
         constant=constant,
         notes=notes,
     )
-
-
-def _per_project_block(family: str, sense: str, opts: pd.DataFrame, ids: pd.Index) -> Block:
-    """One row per project in ``ids``: the sum of its start options (sense) 1."""
-    rows = pd.DataFrame({"project_id": ids, "rhs": 1.0})
-    row_of_code = pd.Index(ids).get_indexer(opts.index.levels[0])  # level code -> row (or -1)
-    row = row_of_code[opts.index.codes[0]]
-    keep = row >= 0
-    entries = pd.DataFrame({"row": row[keep], "col": opts["col"].to_numpy()[keep], "coef": 1.0})
-    return Block(family, sense, rows, entries)
-
-
-def _dependency_blocks(
-    portfolio: Portfolio, opts: pd.DataFrame, excluded: pd.Series, options: OptimiseOptions
-) -> list[Block]:
-    """requires, follows and excludes as rows over the start options (see CONTRACT.md)."""
-    deps = portfolio.dependencies
-    if deps.empty:
-        return []
-    projects = portfolio.projects
-    index = projects.index
-    # integer project codes: every merge below runs on them, not on id strings
-    cols = pd.DataFrame(
-        {
-            "code": index.get_indexer(opts.index.levels[0])[opts.index.codes[0]],
-            "col": opts["col"].to_numpy(),
-            "pos": opts["pos"].to_numpy(),
-        }
-    )
-    has_options = np.zeros(len(index), dtype=bool)
-    has_options[cols["code"].unique()] = True
-    deps = deps.assign(
-        p=index.get_indexer(deps["project_id"]), o=index.get_indexer(deps["other_id"])
-    )
-
-    def options_of(rows: pd.DataFrame, key: str) -> pd.DataFrame:
-        """Each row's start options of the project coded in column ``key`` (row, col, pos)."""
-        keyed = pd.DataFrame({"row": np.arange(len(rows)), "code": rows[key].to_numpy()})
-        return keyed.merge(cols, on="code", sort=False)[["row", "col", "pos"]]
-
-    blocks = []
-    # requires and follows: y_p <= y_o. A completed other counts as done; an other without
-    # start options (forced out, cancelled, no window) keeps p out.
-    done = projects["status"].eq("completed").to_numpy()
-    chain = deps[
-        deps["kind"].isin(["requires", "follows"]).to_numpy()
-        & has_options[deps["p"]]
-        & ~done[deps["o"]]
-    ]
-    chain = chain.reset_index(drop=True)
-    if len(chain):
-        mine = options_of(chain, "p").assign(coef=1.0)
-        theirs = options_of(chain, "o").assign(coef=-1.0)
-        rows = chain[["project_id", "other_id", "kind"]].assign(rhs=0.0)
-        entries = pd.concat([mine, theirs], ignore_index=True)[["row", "col", "coef"]]
-        blocks.append(Block("requires", "<=", rows, entries))
-
-    # follows: p started by t  =>  o started by t - duration(o), for every start t of p
-    follows = chain[chain["kind"].eq("follows").to_numpy() & has_options[chain["o"]]].reset_index(
-        drop=True
-    )
-    if len(follows):
-        grid = options_of(follows, "p")
-        pairs = follows.iloc[grid["row"].to_numpy()].reset_index(drop=True)
-        t = grid["pos"].to_numpy()
-        rows = pd.DataFrame(
-            {"project_id": pairs["project_id"], "other_id": pairs["other_id"], "t": t, "rhs": 0.0}
-        )
-        mine = options_of(pairs, "p")
-        mine = mine[mine["pos"].to_numpy() <= t[mine["row"].to_numpy()]]
-        theirs = options_of(pairs, "o")
-        other_duration = projects["duration"].to_numpy()[pairs["o"].to_numpy()]
-        r = theirs["row"].to_numpy()
-        theirs = theirs[theirs["pos"].to_numpy() + other_duration[r] <= t[r]]
-        entries = pd.concat([mine.assign(coef=1.0), theirs.assign(coef=-1.0)], ignore_index=True)
-        blocks.append(Block("follows", "<=", rows, entries[["row", "col", "coef"]]))
-
-    # excludes: not both
-    excl = deps[
-        deps["kind"].eq("excludes").to_numpy() & has_options[deps["p"]] & has_options[deps["o"]]
-    ]
-    excl = excl.reset_index(drop=True)
-    if len(excl):
-        rows = excl[["project_id", "other_id", "kind"]].assign(rhs=1.0)
-        entries = pd.concat([options_of(excl, "p"), options_of(excl, "o")], ignore_index=True)
-        blocks.append(Block("excludes", "<=", rows, entries[["row", "col"]].assign(coef=1.0)))
-    return blocks
-
-
-def _balance_blocks(
-    portfolio: Portfolio, opts: pd.DataFrame, cost: pd.DataFrame, options: OptimiseOptions
-) -> list[Block]:
-    if not options.balance:
-        return []
-    projects = portfolio.projects
-    option_project = opts.index.get_level_values("project_id")
-    spend = (
-        cost.groupby("col")["coef"].sum().reindex(opts["col"].to_numpy(), fill_value=0.0).to_numpy()
-    )
-    rows, entries = [], []
-    for i, rule in enumerate(options.balance):
-        if rule.by not in projects.columns:
-            raise ValueError(
-                f"balance rule by={rule.by!r}: not a projects column; valid: {', '.join(map(str, projects.columns))}"
-            )
-        member = (
-            projects[rule.by].reindex(option_project).astype(str) == str(rule.group)
-        ).to_numpy(dtype=float)
-        weight = spend if rule.measure == "spend" else np.ones(len(opts))
-        for bound, share, sign in (("min", rule.min_share, -1.0), ("max", rule.max_share, 1.0)):
-            if share is None:
-                continue
-            # min: sum w (member - share) x >= 0  <=>  sum w (share - member) x <= 0
-            coef = sign * weight * (member - share)
-            row = len(rows)
-            rows.append(
-                {
-                    "rule": i,
-                    "by": rule.by,
-                    "group": rule.group,
-                    "bound": bound,
-                    "share": share,
-                    "measure": rule.measure,
-                    "rhs": 0.0,
-                }
-            )
-            nz = coef != 0
-            entries.append(
-                pd.DataFrame({"row": row, "col": opts["col"].to_numpy()[nz], "coef": coef[nz]})
-            )
-    return [Block("balance", "<=", pd.DataFrame(rows), pd.concat(entries, ignore_index=True))]

@@ -14,18 +14,11 @@ import math
 import time
 
 import numpy as np
-import pandas as pd
 
 from ..portfolio import Portfolio
-from ..utilisation import project_load, utilisation
-from .diagnose import (
-    diagnose_infeasibility,
-    elastic_solve,
-    exclusion_reasons,
-    option_collisions,
-    row_table,
-)
-from .formulation import Block, Formulation, build_formulation
+from .assemble import assemble_plan
+from .diagnose import diagnose_infeasibility, elastic_solve
+from .formulation import Formulation, build_formulation
 from .heuristic import earliest_starts, greedy_plan, improve_plan, satisfies
 from .options import OptimiseOptions
 from .plan import Plan
@@ -42,7 +35,8 @@ class InfeasiblePlanError(RuntimeError):
         )
 
 
-def _check_inputs(portfolio: Portfolio, options: OptimiseOptions) -> None:
+def check_inputs(portfolio: Portfolio, options: OptimiseOptions) -> None:
+    """Refuse options that name unknown or closed projects, or a basis with no values."""
     projects = portfolio.projects
     unknown = sorted((set(options.force_in) | set(options.force_out)) - set(projects.index))
     if unknown:
@@ -99,7 +93,7 @@ def optimise(
         if changes
         else (options or OptimiseOptions())
     )
-    _check_inputs(portfolio, options)
+    check_inputs(portfolio, options)
     t = time.perf_counter()
     formulation = build_formulation(portfolio, options)
     plan = solve_formulation(portfolio, formulation, options)
@@ -210,258 +204,3 @@ def solve_formulation(
         diagnosis = diagnose_infeasibility(formulation, portfolio, elastic=elastic)
         plan = dataclasses.replace(plan, diagnosis=diagnosis)
     return dataclasses.replace(plan, seconds=time.perf_counter() - started, timings=timings)
-
-
-# --------------------------------------------------------------------------- assembling
-def assemble_plan(
-    portfolio: Portfolio,
-    formulation: Formulation,
-    options: OptimiseOptions,
-    values: np.ndarray | None,
-    *,
-    status: str,
-    bound: float | None,
-    solver: str,
-    notes: list[str] | None = None,
-    timings: dict | None = None,
-) -> Plan:
-    """Build a :class:`Plan` from column values (``None`` for no solution)."""
-    projects = portfolio.projects
-    opts = formulation.options
-    n_x = len(opts)
-    has_solution = values is not None
-    x = (
-        np.zeros(len(formulation.columns))
-        if values is None
-        else np.round(np.asarray(values, dtype=float), 6)
-    )
-    chosen = opts[x[:n_x] > 0.5]
-    starts = pd.Series(
-        chosen.index.get_level_values("start"),
-        index=chosen.index.get_level_values("project_id"),
-        name="start",
-    )
-    objective_values = pd.Series(chosen["value"].to_numpy(), index=starts.index)
-
-    schedule = pd.DataFrame(index=projects.index)
-    for column in ("name", "category", "business_unit", "status", "mandatory"):
-        schedule[column] = projects[column]
-    schedule["selected"] = projects.index.isin(starts.index)
-    freq = portfolio.horizon[0].freq
-    schedule["start"] = pd.PeriodIndex(starts.reindex(projects.index), freq=freq)
-    finish = pd.PeriodIndex.from_ordinals(
-        np.where(
-            schedule["selected"],
-            schedule["start"].array.asi8 + projects["duration"].to_numpy() - 1,
-            np.iinfo(np.int64).min,
-        ),
-        freq=freq,
-    )
-    schedule["finish"] = finish
-    schedule["value"] = projects["strategic_value"]
-    schedule["objective_value"] = objective_values.reindex(projects.index)
-    schedule["cost"] = portfolio.total_cost()
-    reason = pd.Series("", index=projects.index, dtype=object)
-    in_flight = projects["status"].eq("in_flight")
-    mandatory = projects["mandatory"].astype(bool)
-    reason[schedule["selected"]] = "selected"
-    reason[schedule["selected"] & in_flight] = "in_flight"
-    reason[schedule["selected"] & mandatory] = "mandatory"
-    reason.update(formulation.excluded)
-    analysed = has_solution and options.analysis
-    if analysed:
-        collisions = option_collisions(formulation, x)
-        why = exclusion_reasons(formulation, x, collisions=collisions)
-        reason.update(why["reason"])
-    elif has_solution:
-        reason[~schedule["selected"] & (reason == "")] = "not_selected"
-    else:
-        unset = ~schedule["selected"] & (reason == "")
-        reason[unset] = status
-    schedule["reason"] = reason
-
-    use = utilisation(portfolio, starts)
-    spend_lines, _ = project_load(portfolio, starts)
-    spend = (
-        spend_lines.assign(category=spend_lines["project_id"].map(projects["category"]).fillna(""))
-        .groupby(["period", "category"], as_index=False)["cost"]
-        .sum()
-    )
-    prices = (
-        shadow_prices(portfolio, formulation, options, x)
-        if has_solution and options.shadow_prices
-        else None
-    )
-    binding = _binding(use, collisions, why, prices) if analysed else _empty_binding()
-    objective = float(objective_values.sum()) if has_solution else math.nan
-    if has_solution and options.churn_penalty > 0 and options.previous_starts is not None:
-        objective = float(formulation.columns["objective"].to_numpy() @ x) + formulation.constant
-    if bound is None or (isinstance(bound, float) and math.isnan(bound)):
-        bound_value = math.nan
-    else:
-        bound_value = max(float(bound), objective) if has_solution else float(bound)
-    if status == "optimal":
-        bound_value = objective
-    gap = (
-        (bound_value - objective) / max(abs(objective), 1e-9)
-        if has_solution and math.isfinite(bound_value)
-        else math.nan
-    )
-    gap = 0.0 if status == "optimal" else gap
-    solution = pd.Series(x[:n_x], index=opts.index, name="x")
-    return Plan(
-        status=status,
-        objective=objective,
-        bound=bound_value,
-        gap=gap,
-        solver=solver,
-        seconds=0.0,
-        schedule=schedule,
-        utilisation=use,
-        spend=spend,
-        binding=binding,
-        prices=prices if prices is not None else _empty_prices(),
-        diagnosis=pd.DataFrame(
-            columns=[
-                "family",
-                "resource",
-                "period",
-                "project_id",
-                "needed",
-                "available",
-                "shortfall",
-                "message",
-            ]
-        ),
-        options=options,
-        portfolio=portfolio,
-        formulation=formulation,
-        solution=solution,
-        notes=tuple(notes or ()),
-        timings=timings or {},
-    )
-
-
-def _empty_prices() -> pd.DataFrame:
-    return pd.DataFrame(columns=["resource", "period", "shadow_price"])
-
-
-def _empty_binding() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=[
-            "resource",
-            "period",
-            "used",
-            "available",
-            "slack",
-            "utilisation",
-            "shadow_price",
-            "blocked",
-        ]
-    )
-
-
-def _binding(
-    use: pd.DataFrame,
-    collisions: pd.DataFrame,
-    why: pd.DataFrame,
-    prices: pd.DataFrame | None,
-) -> pd.DataFrame:
-    """Budget and capacity limits that bind: (nearly) full, or keeping an excluded project out."""
-    blocking = collisions[collisions["col"].isin(why["best_col"])]
-    blocked = (
-        blocking[blocking["family"].isin(["budget", "capacity"])]
-        .groupby(["resource", "period"])["project_id"]
-        .nunique()
-        .rename("blocked")
-    )
-    frame = use.copy()
-    frame["slack"] = frame["available"] - frame["used"]
-    frame = frame.join(blocked, on=["resource", "period"])
-    frame["blocked"] = frame["blocked"].fillna(0).astype(int)
-    if prices is not None:
-        frame = frame.merge(prices, on=["resource", "period"], how="left")
-    else:
-        frame["shadow_price"] = np.nan
-    full = frame["utilisation"] >= 0.995
-    binding = frame[(full | (frame["blocked"] > 0)) & (frame["available"] > 0)]
-    return binding.sort_values(
-        ["shadow_price", "blocked", "utilisation"], ascending=False, kind="stable"
-    )[
-        [
-            "resource",
-            "period",
-            "used",
-            "available",
-            "slack",
-            "utilisation",
-            "shadow_price",
-            "blocked",
-        ]
-    ].reset_index(drop=True)
-
-
-def shadow_prices(
-    portfolio: Portfolio, formulation: Formulation, options: OptimiseOptions, x: np.ndarray
-) -> pd.DataFrame | None:
-    """Marginal value of each budget and capacity limit, around the plan.
-
-    The LP in which the plan's integer choice — which projects are in — is kept (each selected
-    project must run; its start may spread over its window) and the excluded projects may
-    enter fractionally. The dual of each limit is the value a small extra amount of it would
-    let the plan gain — "at the margin, one more Developer FTE in 2027Q3 is worth about X".
-    Keeping the starts themselves fixed too would leave the LP degenerate, with prices that
-    whole extra FTEs never realise; re-optimising with more capacity
-    (:func:`pmo_analytics.value_of_capacity`) prices whole hires. Per unit: per FTE for
-    roles, per unit of currency for budget.
-    """
-    from .model import solve
-
-    n_x = len(formulation.options)
-    opts = formulation.options.reset_index()
-    chosen = opts.loc[x[:n_x] > 0.5, "project_id"].unique()
-    if len(chosen):
-        in_plan = opts[opts["project_id"].isin(chosen)]
-        row_of = pd.Series(np.arange(len(chosen)), index=chosen)
-        keep = Block(
-            "keep",
-            ">=",
-            pd.DataFrame({"project_id": chosen, "rhs": 1.0}),
-            pd.DataFrame(
-                {
-                    "row": row_of[in_plan["project_id"]].to_numpy(),
-                    "col": in_plan["col"].to_numpy(),
-                    "coef": 1.0,
-                }
-            ),
-        )
-        formulation = dataclasses.replace(formulation, blocks=[*formulation.blocks, keep])
-    result = solve(
-        formulation,
-        solver=options.solver,
-        relax=True,
-        time_limit=max(30.0, options.time_limit or 30.0),
-    )
-    if result.status != "optimal" or not result.duals:
-        return None  # duals of an LP that was not solved to optimality mean nothing
-    rows = row_table(formulation)
-    parts = []
-    for family in ("budget", "capacity"):
-        duals = result.duals.get(family)
-        if duals is None:
-            continue
-        block_rows = rows[rows["family"] == family]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "resource": block_rows["resource"].to_numpy(),
-                    "period": block_rows["period"].to_numpy(),
-                    "shadow_price": np.abs(duals),
-                }
-            )
-        )
-    if not parts:
-        return None
-    out = pd.concat(parts, ignore_index=True)
-    out["period"] = pd.PeriodIndex(out["period"], freq=portfolio.horizon[0].freq)
-    return out

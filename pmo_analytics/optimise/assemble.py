@@ -1,0 +1,206 @@
+"""A :class:`Plan` from a solution: the schedule with reasons, utilisation, binding limits.
+
+Given the column values of a solve (or none), every view of the plan is derived here: which
+project starts when and why each other project is out (:mod:`.reasons`), spend and demand
+against the limits, the limits that bind (full, or keeping an excluded project out) with
+their shadow prices (:mod:`.prices`), and the objective, bound and gap as the status allows.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..portfolio import Portfolio
+from ..utilisation import project_load, utilisation
+from .formulation import Formulation
+from .options import OptimiseOptions
+from .plan import Plan
+from .prices import empty_prices, shadow_prices
+from .reasons import exclusion_reasons, option_collisions
+
+
+def assemble_plan(
+    portfolio: Portfolio,
+    formulation: Formulation,
+    options: OptimiseOptions,
+    values: np.ndarray | None,
+    *,
+    status: str,
+    bound: float | None,
+    solver: str,
+    notes: list[str] | None = None,
+    timings: dict | None = None,
+) -> Plan:
+    """Build a :class:`Plan` from column values (``None`` for no solution)."""
+    projects = portfolio.projects
+    opts = formulation.options
+    n_x = len(opts)
+    has_solution = values is not None
+    x = (
+        np.zeros(len(formulation.columns))
+        if values is None
+        else np.round(np.asarray(values, dtype=float), 6)
+    )
+    chosen = opts[x[:n_x] > 0.5]
+    starts = pd.Series(
+        chosen.index.get_level_values("start"),
+        index=chosen.index.get_level_values("project_id"),
+        name="start",
+    )
+    objective_values = pd.Series(chosen["value"].to_numpy(), index=starts.index)
+
+    schedule = pd.DataFrame(index=projects.index)
+    for column in ("name", "category", "business_unit", "status", "mandatory"):
+        schedule[column] = projects[column]
+    schedule["selected"] = projects.index.isin(starts.index)
+    freq = portfolio.horizon[0].freq
+    schedule["start"] = pd.PeriodIndex(starts.reindex(projects.index), freq=freq)
+    finish = pd.PeriodIndex.from_ordinals(
+        np.where(
+            schedule["selected"],
+            schedule["start"].array.asi8 + projects["duration"].to_numpy() - 1,
+            np.iinfo(np.int64).min,
+        ),
+        freq=freq,
+    )
+    schedule["finish"] = finish
+    schedule["value"] = projects["strategic_value"]
+    schedule["objective_value"] = objective_values.reindex(projects.index)
+    schedule["cost"] = portfolio.total_cost()
+    reason = pd.Series("", index=projects.index, dtype=object)
+    in_flight = projects["status"].eq("in_flight")
+    mandatory = projects["mandatory"].astype(bool)
+    reason[schedule["selected"]] = "selected"
+    reason[schedule["selected"] & in_flight] = "in_flight"
+    reason[schedule["selected"] & mandatory] = "mandatory"
+    reason.update(formulation.excluded)
+    analysed = has_solution and options.analysis
+    if analysed:
+        collisions = option_collisions(formulation, x)
+        why = exclusion_reasons(formulation, x, collisions=collisions)
+        reason.update(why["reason"])
+    elif has_solution:
+        reason[~schedule["selected"] & (reason == "")] = "not_selected"
+    else:
+        unset = ~schedule["selected"] & (reason == "")
+        reason[unset] = status
+    schedule["reason"] = reason
+
+    use = utilisation(portfolio, starts)
+    spend_lines, _ = project_load(portfolio, starts)
+    spend = (
+        spend_lines.assign(category=spend_lines["project_id"].map(projects["category"]).fillna(""))
+        .groupby(["period", "category"], as_index=False)["cost"]
+        .sum()
+    )
+    prices = (
+        shadow_prices(portfolio, formulation, options, x)
+        if has_solution and options.shadow_prices
+        else None
+    )
+    binding = _binding(use, collisions, why, prices) if analysed else _empty_binding()
+    objective = float(objective_values.sum()) if has_solution else math.nan
+    if has_solution and options.churn_penalty > 0 and options.previous_starts is not None:
+        objective = float(formulation.columns["objective"].to_numpy() @ x) + formulation.constant
+    if bound is None or (isinstance(bound, float) and math.isnan(bound)):
+        bound_value = math.nan
+    else:
+        bound_value = max(float(bound), objective) if has_solution else float(bound)
+    if status == "optimal":
+        bound_value = objective
+    gap = (
+        (bound_value - objective) / max(abs(objective), 1e-9)
+        if has_solution and math.isfinite(bound_value)
+        else math.nan
+    )
+    gap = 0.0 if status == "optimal" else gap
+    solution = pd.Series(x[:n_x], index=opts.index, name="x")
+    return Plan(
+        status=status,
+        objective=objective,
+        bound=bound_value,
+        gap=gap,
+        solver=solver,
+        seconds=0.0,
+        schedule=schedule,
+        utilisation=use,
+        spend=spend,
+        binding=binding,
+        prices=prices if prices is not None else empty_prices(),
+        diagnosis=pd.DataFrame(
+            columns=[
+                "family",
+                "resource",
+                "period",
+                "project_id",
+                "needed",
+                "available",
+                "shortfall",
+                "message",
+            ]
+        ),
+        options=options,
+        portfolio=portfolio,
+        formulation=formulation,
+        solution=solution,
+        notes=tuple(notes or ()),
+        timings=timings or {},
+    )
+
+
+def _empty_binding() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=[
+            "resource",
+            "period",
+            "used",
+            "available",
+            "slack",
+            "utilisation",
+            "shadow_price",
+            "blocked",
+        ]
+    )
+
+
+def _binding(
+    use: pd.DataFrame,
+    collisions: pd.DataFrame,
+    why: pd.DataFrame,
+    prices: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """Budget and capacity limits that bind: (nearly) full, or keeping an excluded project out."""
+    blocking = collisions[collisions["col"].isin(why["best_col"])]
+    blocked = (
+        blocking[blocking["family"].isin(["budget", "capacity"])]
+        .groupby(["resource", "period"])["project_id"]
+        .nunique()
+        .rename("blocked")
+    )
+    frame = use.copy()
+    frame["slack"] = frame["available"] - frame["used"]
+    frame = frame.join(blocked, on=["resource", "period"])
+    frame["blocked"] = frame["blocked"].fillna(0).astype(int)
+    if prices is not None:
+        frame = frame.merge(prices, on=["resource", "period"], how="left")
+    else:
+        frame["shadow_price"] = np.nan
+    full = frame["utilisation"] >= 0.995
+    binding = frame[(full | (frame["blocked"] > 0)) & (frame["available"] > 0)]
+    return binding.sort_values(
+        ["shadow_price", "blocked", "utilisation"], ascending=False, kind="stable"
+    )[
+        [
+            "resource",
+            "period",
+            "used",
+            "available",
+            "slack",
+            "utilisation",
+            "shadow_price",
+            "blocked",
+        ]
+    ].reset_index(drop=True)
