@@ -154,8 +154,15 @@ def greedy_plan(formulation: Formulation) -> np.ndarray | None:
     return x if rows.holds() else None
 
 
+#: Fit checks the local search may spend. Measured (greedy → improved, seconds): the sample
+#: 214.4 → 231.1 within 10,000 checks (0.2 s); 500 synthetic projects 8,341 → 8,351 at 30,000
+#: (0.4 s) and → 8,366 at 200,000 (2.6 s) — little for a warm start the solver betters anyway,
+#: and paid by every frontier point and Monte Carlo sample.
+MAX_CHECKS = 30_000
+
+
 def improve_plan(
-    formulation: Formulation, x: np.ndarray, *, max_checks: int = 200_000
+    formulation: Formulation, x: np.ndarray, *, max_checks: int = MAX_CHECKS
 ) -> np.ndarray:
     """Local search on a feasible plan: insert what fits, swap one project for a better one.
 
