@@ -17,7 +17,7 @@ from ..portfolio import Portfolio
 from ..utilisation import project_load, utilisation
 from .formulation import Formulation
 from .options import OptimiseOptions
-from .plan import Plan
+from .plan import DIAGNOSIS_COLUMNS, Plan
 from .prices import empty_prices, shadow_prices
 from .reasons import exclusion_reasons, option_collisions
 
@@ -130,18 +130,7 @@ def assemble_plan(
         spend=spend,
         binding=binding,
         prices=prices if prices is not None else empty_prices(),
-        diagnosis=pd.DataFrame(
-            columns=[
-                "family",
-                "resource",
-                "period",
-                "project_id",
-                "needed",
-                "available",
-                "shortfall",
-                "message",
-            ]
-        ),
+        diagnosis=pd.DataFrame(columns=DIAGNOSIS_COLUMNS),
         options=options,
         portfolio=portfolio,
         formulation=formulation,

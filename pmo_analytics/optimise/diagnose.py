@@ -14,6 +14,7 @@ import pandas as pd
 
 from .blocks import Block
 from .formulation import ELASTIC_FAMILIES, Formulation
+from .plan import DIAGNOSIS_COLUMNS
 from .reasons import option_collisions
 
 
@@ -124,16 +125,7 @@ def diagnose_infeasibility(
     values, slacks, status = elastic or elastic_solve(
         formulation, solver=solver, time_limit=time_limit
     )
-    columns = [
-        "family",
-        "resource",
-        "period",
-        "project_id",
-        "needed",
-        "available",
-        "shortfall",
-        "message",
-    ]
+    columns = DIAGNOSIS_COLUMNS
     if values is None:
         return pd.DataFrame(
             [{"family": "unknown", "message": f"the rules could not be analysed ({status})"}],

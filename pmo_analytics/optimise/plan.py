@@ -35,6 +35,17 @@ PLAN_COLUMNS = [
     "reason",
 ]
 STATUSES = ("optimal", "feasible", "infeasible", "not_solved")
+#: Columns of ``Plan.diagnosis``: one row per limit or rule the smallest relaxation changes.
+DIAGNOSIS_COLUMNS = [
+    "family",
+    "resource",
+    "period",
+    "project_id",
+    "needed",
+    "available",
+    "shortfall",
+    "message",
+]
 
 
 @dataclass(frozen=True, eq=False)
