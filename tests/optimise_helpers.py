@@ -349,8 +349,11 @@ def brute_force(
                 s[j, pos] = 1.0
         spend = c.sum(axis=1)
         if in_flight and options.allow_stop_in_flight and options.termination_cost > 0:
-            # stopping costs a share of the remaining (in-horizon) cost, paid in the first period
-            remaining = spend[[j for j, pos in enumerate(opts) if pos != _NONE]].sum()
+            # stopping costs a share of the remaining (in-horizon) cost, paid in the first
+            # period; in-flight work forced out is stopped for certain and pays it too
+            t = projects.at[pid, "start"].ordinal - horizon[0].ordinal + flows["offset"].to_numpy()
+            inside = (t >= 0) & (t < n_periods)
+            remaining = flows["cost"].to_numpy(dtype=float)[inside].sum()
             c[[j for j, pos in enumerate(opts) if pos == _NONE], 0] += (
                 options.termination_cost * remaining
             )

@@ -17,7 +17,7 @@ from ..portfolio import Portfolio
 from ..utilisation import project_load, utilisation
 from .formulation import Formulation
 from .options import OptimiseOptions
-from .plan import DIAGNOSIS_COLUMNS, Plan
+from .plan import BINDING_COLUMNS, DIAGNOSIS_COLUMNS, Plan
 from .prices import empty_prices, shadow_prices
 from .reasons import exclusion_reasons, option_collisions
 
@@ -141,18 +141,7 @@ def assemble_plan(
 
 
 def _empty_binding() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=[
-            "resource",
-            "period",
-            "used",
-            "available",
-            "slack",
-            "utilisation",
-            "shadow_price",
-            "blocked",
-        ]
-    )
+    return pd.DataFrame(columns=BINDING_COLUMNS)
 
 
 def _binding(
@@ -181,15 +170,4 @@ def _binding(
     binding = frame[(full | (frame["blocked"] > 0)) & (frame["available"] > 0)]
     return binding.sort_values(
         ["shadow_price", "blocked", "utilisation"], ascending=False, kind="stable"
-    )[
-        [
-            "resource",
-            "period",
-            "used",
-            "available",
-            "slack",
-            "utilisation",
-            "shadow_price",
-            "blocked",
-        ]
-    ].reset_index(drop=True)
+    )[BINDING_COLUMNS].reset_index(drop=True)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..portfolio import Portfolio
 from ..schema import CLOSED_STATUSES
+from ..utilisation import project_load
 from .blocks import Block, grouped_block, per_project_block, placed_entries
 from .options import OptimiseOptions
 from .rules import balance_blocks, dependency_blocks
@@ -279,7 +280,13 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
             {"col": remaining.index.to_numpy(), "pos": 0, "coef": -remaining.to_numpy()}
         )
         spend = pd.concat([cost, stop], ignore_index=True)
-        stop_total = float(remaining.sum())
+        # in-flight work forced out has no start option: it is stopped for certain, so its
+        # termination cost is a constant charge on the first period
+        forced_stop = projects.index[
+            projects["status"].eq("in_flight") & projects.index.isin(options.force_out)
+        ]
+        lines, _ = project_load(portfolio, projects.loc[forced_stop, "start"])
+        stop_total = float(remaining.sum()) + options.termination_cost * float(lines["cost"].sum())
         budget_rhs = budget_rhs.copy()
         budget_rhs[0] -= stop_total
     if portfolio.has_budget:

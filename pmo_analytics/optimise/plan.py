@@ -35,6 +35,17 @@ PLAN_COLUMNS = [
     "reason",
 ]
 STATUSES = ("optimal", "feasible", "infeasible", "not_solved")
+#: Columns of ``Plan.binding``: the budget and capacity limits that bind, most valuable first.
+BINDING_COLUMNS = [
+    "resource",
+    "period",
+    "used",
+    "available",
+    "slack",
+    "utilisation",
+    "shadow_price",
+    "blocked",
+]
 #: Columns of ``Plan.diagnosis``: one row per limit or rule the smallest relaxation changes.
 DIAGNOSIS_COLUMNS = [
     "family",
