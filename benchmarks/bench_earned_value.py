@@ -18,7 +18,7 @@ DURATION = 48
 
 
 def build_portfolio(n: int = N_PROJECTS, seed: int = 0):
-    from pmo_analytics.portfolio import make_portfolio
+    from pmo_analytics.portfolio.container import make_portfolio
 
     rng = np.random.default_rng(seed)
     ids = np.array([f"P{i:05d}" for i in range(1, n + 1)], dtype=object)

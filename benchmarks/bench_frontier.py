@@ -5,7 +5,7 @@ against two worker processes (joblib, loky), on the sample portfolio and on a sy
 Every point is a full re-optimisation of the same formulation with the budget rows changed
 (``with_rhs``), CBC with a time limit of ``TIME_LIMIT`` seconds per point, shadow prices and
 exclusion reasons off; each point's search starts from the plan of the point before, in chains
-of neighbouring points (``pmo_analytics.sweep``) that run in parallel. Seconds include starting
+of neighbouring points (``pmo_analytics.explore.sweep``) that run in parallel. Seconds include starting
 the worker processes. Alongside: how many points were proven optimal, the mean gap, whether
 the objective never falls along the sweep, and the value at today's budget.
 """

@@ -1,7 +1,7 @@
 """Loading and validating portfolios: the CSV loader at 10,000 projects, a 1,000-project
 workbook, and the ``validate`` command end to end.
 
-Setup generates the portfolio (:func:`pmo_analytics.synthetic.generate_portfolio`) and writes it
+Setup generates the portfolio (:func:`pmo_analytics.portfolio.synthetic.generate_portfolio`) and writes it
 once with :func:`pmo_analytics.write_portfolio` (not timed); the timed run is
 :func:`pmo_analytics.load_portfolio` in a fresh process, so the lazy imports the loader makes
 (pyarrow's CSV reader, openpyxl) count, as they would for a user. Target for the CSV case: under
@@ -25,8 +25,8 @@ ROOT = Path(tempfile.gettempdir()) / "pmo_analytics_bench_load"
 
 def _written(n_projects: int, n_periods: int, n_roles: int, suffix: str = ""):
     def setup() -> Path:
-        from pmo_analytics.io import write_portfolio
-        from pmo_analytics.synthetic import generate_portfolio
+        from pmo_analytics.portfolio.io import write_portfolio
+        from pmo_analytics.portfolio.synthetic import generate_portfolio
 
         target = ROOT / f"p{n_projects}x{n_periods}x{n_roles}{suffix}"
         if target.is_dir():
@@ -41,7 +41,7 @@ def _written(n_projects: int, n_periods: int, n_roles: int, suffix: str = ""):
 
 def _load(path: Path) -> dict:
     started = time.process_time()
-    from pmo_analytics.io import load_portfolio
+    from pmo_analytics.portfolio.io import load_portfolio
 
     portfolio = load_portfolio(path)
     cpu = time.process_time() - started

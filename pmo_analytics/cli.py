@@ -148,9 +148,9 @@ def _count(text: str) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from .io import load_portfolio
     from .optimise import OptimiseOptions, optimise
-    from .outputs import EXPLAINED, write_plan_outputs
+    from .portfolio import load_portfolio
+    from .report import EXPLAINED, write_plan_outputs
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -158,8 +158,7 @@ def _plan(args: argparse.Namespace) -> int:
     options = OptimiseOptions()
     scenario = None
     if args.scenario:
-        from .scenario_files import read_scenario
-        from .scenarios import apply_scenario
+        from .explore import apply_scenario, read_scenario
 
         scenario = read_scenario(args.scenario)
         portfolio, options = apply_scenario(portfolio, scenario, options)
@@ -169,7 +168,7 @@ def _plan(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise UsageError(str(err)) from None
     if scenario is not None:  # options given on the command line win over the file's
-        from .scenario_runs import with_scenario_name
+        from .explore import with_scenario_name
 
         plan = with_scenario_name(plan, scenario)
     write_plan_outputs(plan, args.out, explain=max(EXPLAINED, args.what_if), what_if=args.what_if)
@@ -181,10 +180,9 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _replan(args: argparse.Namespace) -> int:
-    from .io import load_portfolio
     from .optimise import OptimiseOptions
-    from .previous_plan import PreviousPlanError, read_previous_plan
-    from .replan import replan, write_replan_outputs
+    from .portfolio import load_portfolio
+    from .replan import PreviousPlanError, read_previous_plan, replan, write_replan_outputs
 
     if args.termination_cost is not None and not args.stop_in_flight:
         raise UsageError("--termination-cost applies only with --stop-in-flight")
@@ -218,8 +216,7 @@ def _replan(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .io import load_portfolio
-    from .summary import portfolio_summary_text
+    from .portfolio import load_portfolio, portfolio_summary_text
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the notes are printed below, once
@@ -227,7 +224,7 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"{args.portfolio}: a valid portfolio\n")
     print(portfolio_summary_text(portfolio))
     if len(portfolio.warnings):
-        from .validation import format_problems
+        from .portfolio import format_problems
 
         n = len(portfolio.warnings)
         print(f"\n{n} note{'s' if n != 1 else ''} (accepted, but worth a look):")
@@ -237,8 +234,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def run(argv: Sequence[str] | None) -> int:
     """Run the command line; returns the exit code (used by :func:`main` and tests)."""
-    from .scenarios import ScenarioError
-    from .validation import PortfolioValidationError
+    from .explore import ScenarioError
+    from .portfolio import PortfolioValidationError
 
     try:
         args = build_parser().parse_args(argv)

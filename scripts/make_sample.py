@@ -457,7 +457,7 @@ def check_targets(
             and not projects.at[other, "mandatory"]
         ):
             problems.append(f"mandatory {pid} depends on non-mandatory {other}")
-    from pmo_analytics.ahp import ahp_weights
+    from pmo_analytics.scoring.ahp import ahp_weights
 
     for stakeholder, judgements in comparisons.groupby("stakeholder"):
         ratio = judgements["ratio"].map(lambda text: float(Fraction(text)))  # "1/3" → 0.333
@@ -532,7 +532,7 @@ def print_figures(folder: Path) -> None:
     import warnings
 
     import pmo_analytics as pa
-    from pmo_analytics.utilisation import earliest_starts, utilisation
+    from pmo_analytics.portfolio.utilisation import earliest_starts, utilisation
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pmo_analytics.portfolio import make_portfolio
+from pmo_analytics.portfolio.container import make_portfolio
 
 FREQ = "M"
 

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 import pmo_analytics as pa
-from pmo_analytics.utilisation import project_load
+from pmo_analytics.portfolio.utilisation import project_load
 
 
 def small_portfolio() -> pa.Portfolio:

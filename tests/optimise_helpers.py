@@ -34,7 +34,7 @@ if _ROOT not in sys.path:
 
 from pmo_analytics import OptimiseOptions, check_plan, make_portfolio  # noqa: E402
 from pmo_analytics.optimise import BalanceRule  # noqa: E402
-from pmo_analytics.schema import CLOSED_STATUSES  # noqa: E402
+from pmo_analytics.portfolio.schema import CLOSED_STATUSES  # noqa: E402
 
 #: Reasons plan.csv may give for an unselected project (contract + documented extensions).
 UNSELECTED_REASONS = (
@@ -183,7 +183,7 @@ def option_values(portfolio, options: OptimiseOptions):
     """value(project_id, start position) on the run's value basis, computed here.
 
     ``value``: strategic value; ``risk_adjusted``: strategic value × (1 − risk); ``npv``: the
-    project's NPV at its own start (:func:`pmo_analytics.value.objective_values`) discounted
+    project's NPV at its own start (:func:`pmo_analytics.scoring.value_basis.objective_values`) discounted
     to the horizon start at the per-period rate (compounded from the annual rate).
     """
     projects = portfolio.projects
@@ -195,7 +195,7 @@ def option_values(portfolio, options: OptimiseOptions):
             1.0 - projects["risk"].fillna(0.0).astype(float)
         )
     else:
-        from pmo_analytics.value import objective_values
+        from pmo_analytics.scoring.value_basis import objective_values
 
         base = objective_values(portfolio, basis="npv", discount_rate=options.discount_rate)
     per_year = 12 if portfolio.freq == "M" else 4

@@ -11,8 +11,8 @@ import pytest
 from replan_helpers import next_quarter, without_derived
 
 import pmo_analytics as pa
-from pmo_analytics.changes import CHANGE_COLUMNS
 from pmo_analytics.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, run
+from pmo_analytics.replan.changes import CHANGE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMITS = ["--time-limit", "30"]

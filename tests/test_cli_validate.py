@@ -128,8 +128,8 @@ def test_run_on_the_sample_portfolio(sample_path, capsys):
 
 
 def test_run_on_a_workbook(tmp_path, capsys):
-    from pmo_analytics.io import write_portfolio
-    from pmo_analytics.synthetic import generate_portfolio
+    from pmo_analytics.portfolio.io import write_portfolio
+    from pmo_analytics.portfolio.synthetic import generate_portfolio
 
     book = write_portfolio(
         generate_portfolio(8, n_periods=4, n_roles=2, seed=1), tmp_path / "p.xlsx"
@@ -141,8 +141,8 @@ def test_run_on_a_workbook(tmp_path, capsys):
 def test_run_on_a_broken_workbook_names_the_sheet(tmp_path, capsys):
     from openpyxl import load_workbook
 
-    from pmo_analytics.io import write_portfolio
-    from pmo_analytics.synthetic import generate_portfolio
+    from pmo_analytics.portfolio.io import write_portfolio
+    from pmo_analytics.portfolio.synthetic import generate_portfolio
 
     book = write_portfolio(
         generate_portfolio(8, n_periods=4, n_roles=2, seed=1), tmp_path / "p.xlsx"

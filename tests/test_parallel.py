@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmo_analytics.frontier import efficient_frontier
+from pmo_analytics.explore.frontier import efficient_frontier
 from pmo_analytics.optimise import check_plan
 from pmo_analytics.parallel import run_parallel, spawn_seeds
-from pmo_analytics.synthetic import generate_portfolio
+from pmo_analytics.portfolio.synthetic import generate_portfolio
 
 SCALES = [0.6, 1.0, 1.4]
 

@@ -5,53 +5,66 @@ Charts never save or show themselves; use :func:`save_chart` to write one to a f
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .capacity import capacity_shortfall_heatmap, value_of_hiring_chart
+from .earned_value import cpi_spi_chart, earned_value_chart, performance_trend_chart
+from .plan import capacity_heatmap, spend_vs_budget_chart
+from .portfolio import cost_vs_budget_chart, portfolio_bubble_chart
+from .roadmap import roadmap_chart
+from .save import chart_spec, save_chart
+from .scenarios import (
+    CHANGE_COLOURS,
+    frontier_chart,
+    scenario_changes_chart,
+    scenario_comparison_chart,
+)
+from .scoring import ahp_weights_chart, criteria_contribution_chart, strategic_alignment_chart
+from .sensitivity import rank_distribution_chart, tipping_point_chart
+from .theme import (
+    CATEGORY_COLOURS,
+    HEIGHT,
+    LIMIT_COLOUR,
+    PALETTE,
+    RAG_COLOURS,
+    WIDTH,
+    apply_theme,
+    category_colours,
+    use_theme,
+)
+from .uncertainty import CORE_COLOURS, core_index_chart, overrun_chart, value_distribution_chart
 
-_EXPORTS: dict[str, str] = {
-    "save_chart": "save",
-    "chart_spec": "save",
-    "use_theme": "theme",
-    "apply_theme": "theme",
-    "PALETTE": "theme",
-    "CATEGORY_COLOURS": "theme",
-    "portfolio_bubble_chart": "portfolio",
-    "cost_vs_budget_chart": "portfolio",
-    "earned_value_chart": "earned_value",
-    "cpi_spi_chart": "earned_value",
-    "performance_trend_chart": "earned_value",
-    "RAG_COLOURS": "theme",
-    "criteria_contribution_chart": "scoring",
-    "ahp_weights_chart": "scoring",
-    "strategic_alignment_chart": "scoring",
-    "tipping_point_chart": "sensitivity",
-    "rank_distribution_chart": "sensitivity",
-    "frontier_chart": "scenarios",
-    "scenario_comparison_chart": "scenarios",
-    "scenario_changes_chart": "scenarios",
-    "CHANGE_COLOURS": "scenarios",
-    "core_index_chart": "uncertainty",
-    "value_distribution_chart": "uncertainty",
-    "overrun_chart": "uncertainty",
-    "CORE_COLOURS": "uncertainty",
-    "roadmap_chart": "roadmap",
-    "spend_vs_budget_chart": "plan",
-    "capacity_heatmap": "plan",
-    "capacity_shortfall_heatmap": "capacity",
-    "value_of_hiring_chart": "capacity",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pmo_analytics.charts' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__all__ = [
+    "CATEGORY_COLOURS",
+    "CHANGE_COLOURS",
+    "CORE_COLOURS",
+    "HEIGHT",
+    "LIMIT_COLOUR",
+    "PALETTE",
+    "RAG_COLOURS",
+    "WIDTH",
+    "ahp_weights_chart",
+    "apply_theme",
+    "capacity_heatmap",
+    "capacity_shortfall_heatmap",
+    "category_colours",
+    "chart_spec",
+    "core_index_chart",
+    "cost_vs_budget_chart",
+    "cpi_spi_chart",
+    "criteria_contribution_chart",
+    "earned_value_chart",
+    "frontier_chart",
+    "overrun_chart",
+    "performance_trend_chart",
+    "portfolio_bubble_chart",
+    "rank_distribution_chart",
+    "roadmap_chart",
+    "save_chart",
+    "scenario_changes_chart",
+    "scenario_comparison_chart",
+    "spend_vs_budget_chart",
+    "strategic_alignment_chart",
+    "tipping_point_chart",
+    "use_theme",
+    "value_distribution_chart",
+    "value_of_hiring_chart",
+]

@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .parts import period_labels, require_columns
+from ._parts import period_labels, require_columns
 from .theme import DIVERGING_SCHEME, HEIGHT, WIDTH
 
 _FRAME_COLUMNS = ("role", "period", "demand", "capacity", "utilisation", "shortfall")

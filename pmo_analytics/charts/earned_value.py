@@ -1,6 +1,6 @@
 """Earned-value charts: S-curves with the EAC projection, the CPI–SPI quadrant, index trends.
 
-They take the tidy frames of :mod:`pmo_analytics.earned_value` and :mod:`pmo_analytics.health`
+They take the tidy frames of :mod:`pmo_analytics.track.earned_value` and :mod:`pmo_analytics.track.health`
 and return altair charts in the project theme; they never save or show themselves.
 
 RAG colours and shapes come from :mod:`.theme` (:data:`~.theme.RAG_COLOURS`, Okabe–Ito, colour-blind
@@ -16,9 +16,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..health import RagThresholds, rag_status
-from ..s_curves import CURVE_SERIES
-from .parts import MONEY_FORMAT, require_columns
+from ..track import CURVE_SERIES, RagThresholds, rag_status
+from ._parts import MONEY_FORMAT, require_columns
 from .theme import HEIGHT, NOTE_COLOUR, PALETTE, RAG_COLOURS, RAG_SHAPES, WIDTH
 
 _SERIES_COLOURS = [PALETTE[0], PALETTE[2], PALETTE[5], PALETTE[5]]

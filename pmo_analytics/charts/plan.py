@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .parts import MONEY_FORMAT, group_labels, period_labels, require_columns, stacked_cost_bars
+from ._parts import MONEY_FORMAT, group_labels, period_labels, require_columns, stacked_cost_bars
 from .theme import HEIGHT, INK_COLOUR, LIMIT_COLOUR, SEQUENTIAL_SCHEME, WIDTH
 
 _UTILISATION_COLUMNS = ("resource", "period", "used", "available", "utilisation")

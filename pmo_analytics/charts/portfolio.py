@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .parts import MONEY_FORMAT, group_labels, require_columns, stacked_cost_bars
+from ._parts import MONEY_FORMAT, group_labels, require_columns, stacked_cost_bars
 from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, WIDTH, category_scale
 
 _BUBBLE_COLUMNS = ("name", "category", "business_unit", "status", "strategic_value", "cost", "fte")
@@ -43,8 +43,8 @@ def portfolio_bubble_chart(overview: pd.DataFrame, *, title: str | None = None) 
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
-    >>> from pmo_analytics.overview import project_overview
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio.overview import project_overview
     >>> chart = portfolio_bubble_chart(project_overview(generate_portfolio(6, seed=1)))
     >>> chart.to_dict()["encoding"]["x"]["field"]
     'cost'
@@ -117,8 +117,8 @@ def cost_vs_budget_chart(
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
-    >>> from pmo_analytics.utilisation import earliest_starts, utilisation
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio.utilisation import earliest_starts, utilisation
     >>> p = generate_portfolio(6, n_periods=4, n_roles=2, seed=2)
     >>> chart = cost_vs_budget_chart(utilisation(p, earliest_starts(p)))
     >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]

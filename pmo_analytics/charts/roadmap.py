@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .parts import NO_GROUP, group_labels, period_index, require_columns
+from ._parts import NO_GROUP, group_labels, period_index, require_columns
 from .theme import INK_COLOUR, NOTE_COLOUR, WIDTH, category_scale
 
 _SCHEDULE_COLUMNS = ("name", "category", "selected", "start", "finish")

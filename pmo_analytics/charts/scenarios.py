@@ -19,8 +19,7 @@ import pandas as pd
 from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, WIDTH
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..comparison import ScenarioComparison
-    from ..frontier import Frontier
+    from ..explore import Frontier, ScenarioComparison
 
 #: Colours of the changes against a baseline (Okabe–Ito: green in, vermilion out, blue moved).
 CHANGE_COLOURS: dict[str, str] = {"entered": "#009E73", "left": "#D55E00", "moved": "#0072B2"}

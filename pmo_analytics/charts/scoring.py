@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .parts import require_columns
+from ._parts import require_columns
 from .theme import HEIGHT, INK_COLOUR, NEUTRAL_COLOUR, PALETTE, WIDTH
 
 #: The group's weights are drawn in black beside the stakeholders' colours.
@@ -38,7 +38,7 @@ def criteria_contribution_chart(
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
     >>> from pmo_analytics.scoring import score_projects
     >>> p = generate_portfolio(8, seed=1)
     >>> chart = criteria_contribution_chart(score_projects(p.scores, p.criteria))
@@ -106,12 +106,12 @@ def ahp_weights_chart(result: object, *, title: str | None = None) -> alt.Chart:
     Examples
     --------
     >>> import pandas as pd
-    >>> from pmo_analytics.ahp import ahp_weights
+    >>> from pmo_analytics.scoring.ahp import ahp_weights
     >>> c = pd.DataFrame({"stakeholder": ["A", "B"], "a": ["x", "x"], "b": ["y", "y"], "ratio": [2.0, 3.0]})
     >>> ahp_weights_chart(ahp_weights(c)).to_dict()["encoding"]["x"]["field"]
     'weight'
     """
-    from ..ahp import CR_THRESHOLD, GROUP
+    from ..scoring import CR_THRESHOLD, GROUP
 
     table = getattr(result, "stakeholder_weights", result)
     if not isinstance(table, pd.DataFrame):
@@ -187,8 +187,8 @@ def strategic_alignment_chart(alignment: pd.DataFrame, *, title: str | None = No
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
-    >>> from pmo_analytics.alignment import strategic_alignment
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
+    >>> from pmo_analytics.scoring.alignment import strategic_alignment
     >>> p = generate_portfolio(12, seed=1)
     >>> chart = strategic_alignment_chart(strategic_alignment(p, p.projects.index[:5]))
     >>> "facet" in chart.to_dict()

@@ -1,6 +1,6 @@
 """Ranking-sensitivity charts: weight tipping points and rank distributions.
 
-Each takes a frame of :mod:`pmo_analytics.sensitivity` (or its result) and returns an altair
+Each takes a frame of :mod:`pmo_analytics.scoring.sensitivity` (or its result) and returns an altair
 chart in the project theme; none saves or shows itself.
 """
 

@@ -1,6 +1,6 @@
 """Robustness charts: core index, distribution of portfolio value, chance of overrun.
 
-Each takes a :class:`pmo_analytics.uncertainty.RobustnessResult` (or the frame inside it) and
+Each takes a :class:`pmo_analytics.explore.uncertainty.RobustnessResult` (or the frame inside it) and
 returns an altair chart in the project theme; none saves or shows itself.
 """
 

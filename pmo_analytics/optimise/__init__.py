@@ -9,16 +9,35 @@ dependencies and balance) → ``heuristic`` (a feasible plan in seconds, the war
 plan against its portfolio independently of all of this.
 """
 
+from .assemble import assemble_plan
+from .blocks import Block, placed_entries
 from .check import check_plan
-from .options import BalanceRule, OptimiseOptions
+from .formulation import Formulation, build_formulation, with_rhs
+from .options import BALANCE_MEASURES, SOLVERS, VALUE_BASES, BalanceRule, OptimiseOptions
 from .plan import Plan
-from .run import InfeasiblePlanError, optimise
+from .reasons import CAUSE, exclusion_reasons, option_collisions, row_table
+from .run import InfeasiblePlanError, check_inputs, optimise, solve_formulation
 
 __all__ = [
+    "BALANCE_MEASURES",
+    "CAUSE",
+    "SOLVERS",
+    "VALUE_BASES",
+    "Block",
     "BalanceRule",
+    "Formulation",
     "InfeasiblePlanError",
     "OptimiseOptions",
     "Plan",
+    "assemble_plan",
+    "build_formulation",
+    "check_inputs",
     "check_plan",
+    "exclusion_reasons",
     "optimise",
+    "option_collisions",
+    "placed_entries",
+    "row_table",
+    "solve_formulation",
+    "with_rhs",
 ]

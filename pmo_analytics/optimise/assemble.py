@@ -13,8 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..portfolio import Portfolio
-from ..utilisation import project_load, utilisation
+from ..portfolio import Portfolio, project_load, utilisation
 from .formulation import Formulation
 from .options import OptimiseOptions
 from .plan import BINDING_COLUMNS, DIAGNOSIS_COLUMNS, Plan

@@ -1,7 +1,7 @@
 """An independent check of any plan against its portfolio: every rule, every period.
 
 It shares nothing with the formulation: it recomputes spend and demand from the portfolio's
-own tables (through :func:`pmo_analytics.utilisation.project_load`) and re-reads every rule of
+own tables (through :func:`pmo_analytics.portfolio.utilisation.project_load`) and re-reads every rule of
 the contract and of the run's options, so a bug in the model cannot hide from it.
 """
 
@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import CLOSED_STATUSES
-from ..utilisation import project_load
+from ..portfolio import CLOSED_STATUSES, project_load
 from .plan import Plan
 
 VIOLATION_COLUMNS = ["rule", "subject", "period", "detail"]
@@ -35,7 +34,7 @@ def check_plan(plan: Plan, portfolio=None, *, tolerance: float = 1e-6) -> pd.Dat
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
     >>> from pmo_analytics.optimise import optimise
     >>> check_plan(optimise(generate_portfolio(10, n_periods=6, n_roles=3, seed=1))).empty
     True

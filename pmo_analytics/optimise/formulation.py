@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..portfolio import Portfolio
-from ..schema import CLOSED_STATUSES
-from ..utilisation import project_load
+from ..portfolio import CLOSED_STATUSES, Portfolio, project_load
 from .blocks import Block, grouped_block, per_project_block, placed_entries
 from .options import OptimiseOptions
 from .rules import balance_blocks, dependency_blocks
@@ -88,7 +86,7 @@ def with_rhs(
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
     >>> f = build_formulation(generate_portfolio(10, n_periods=4, n_roles=2, seed=1), OptimiseOptions())
     >>> g = with_rhs(f, "budget", f.block("budget").rows["rhs"] * 2)
     >>> float(g.block("budget").rows["rhs"].sum()) == 2 * float(f.block("budget").rows["rhs"].sum())
@@ -141,7 +139,7 @@ def start_options(portfolio: Portfolio, options: OptimiseOptions) -> tuple[pd.Da
 
 def _option_values(portfolio: Portfolio, opts: pd.DataFrame, options: OptimiseOptions) -> pd.Series:
     """Objective value of each start option on the chosen basis (no tie-break)."""
-    from ..value import objective_values
+    from ..scoring import objective_values
 
     ids = opts.index.get_level_values("project_id")
     base = objective_values(
@@ -162,7 +160,7 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
     >>> p = generate_portfolio(10, n_periods=4, n_roles=2, seed=1)
     >>> f = build_formulation(p, OptimiseOptions())
     >>> sorted({b.family for b in f.blocks}) [:3]

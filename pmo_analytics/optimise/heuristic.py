@@ -104,7 +104,7 @@ def greedy_plan(formulation: Formulation) -> np.ndarray | None:
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
     >>> from pmo_analytics.optimise.formulation import build_formulation
     >>> from pmo_analytics.optimise.options import OptimiseOptions
     >>> f = build_formulation(generate_portfolio(15, seed=4), OptimiseOptions())
@@ -174,7 +174,7 @@ def improve_plan(
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
     >>> from pmo_analytics.optimise.formulation import build_formulation
     >>> from pmo_analytics.optimise.options import OptimiseOptions
     >>> f = build_formulation(generate_portfolio(30, seed=4), OptimiseOptions())
@@ -252,7 +252,7 @@ def earliest_starts(formulation: Formulation, x: np.ndarray) -> np.ndarray:
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
     >>> from pmo_analytics.optimise.formulation import build_formulation
     >>> from pmo_analytics.optimise.options import OptimiseOptions
     >>> f = build_formulation(generate_portfolio(15, seed=4), OptimiseOptions())

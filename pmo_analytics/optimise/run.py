@@ -82,7 +82,7 @@ def optimise(
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
     >>> plan = optimise(generate_portfolio(12, n_periods=6, n_roles=3, seed=3))
     >>> plan.status
     'optimal'

@@ -2,13 +2,21 @@
 
 :func:`write_report` writes ``report.html`` (opens with no network; prints on A4 or Letter);
 :func:`write_workbook` writes ``plan.xlsx`` (formatted sheets of values, formulas neutralised).
-Both are written atomically. :func:`pmo_analytics.outputs.write_plan_outputs` writes them beside
+Both are written atomically. :func:`~pmo_analytics.report.outputs.write_plan_outputs` writes them beside
 the contract outputs of ``pmo-analytics plan``.
 """
 
 from __future__ import annotations
 
 from .html import report_html, write_report
+from .outputs import EXPLAINED, write_plan_outputs
 from .workbook import workbook_bytes, write_workbook
 
-__all__ = ["report_html", "workbook_bytes", "write_report", "write_workbook"]
+__all__ = [
+    "EXPLAINED",
+    "report_html",
+    "workbook_bytes",
+    "write_plan_outputs",
+    "write_report",
+    "write_workbook",
+]

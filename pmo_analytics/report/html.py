@@ -3,10 +3,10 @@
 The page holds the headline figures, the roadmap, budget and capacity charts, the binding limits
 with their shadow prices, why the most valuable projects were left out, the scenario comparison
 and frontier where a run has them, and the plan table (the sections, in
-:mod:`pmo_analytics.report.sections`). This module assembles them into the page: it opens with
-no network, the charts being Vega-Lite specs (:mod:`pmo_analytics.report.figures`) drawn in the
+:mod:`pmo_analytics.report._sections`). This module assembles them into the page: it opens with
+no network, the charts being Vega-Lite specs (:mod:`pmo_analytics.report._figures`) drawn in the
 browser by vega, vega-lite and vega-embed inlined in the page
-(:mod:`pmo_analytics.report.assets`). Every piece of user text is escaped, in the markup and in
+(:mod:`pmo_analytics.report._assets`). Every piece of user text is escaped, in the markup and in
 the embedded chart data. The page prints on A4 or Letter (print styles: page breaks, light
 colours, charts scaled to the page). The same plan gives the same page, byte for byte.
 """
@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import safety
-from . import figures, sections, tables
-from .style import CSS
+from . import _figures as figures
+from . import _sections as sections
+from . import _tables as tables
+from ._style import CSS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..optimise.plan import Plan
+    from ..optimise import Plan
 
 _esc = html.escape
 
@@ -87,8 +89,8 @@ def report_html(
     >>> report_html(plan).startswith("<!DOCTYPE html>")  # doctest: +SKIP
     True
     """
-    from ..charts.save import chart_spec
-    from .assets import vega_javascript
+    from ..charts import chart_spec
+    from ._assets import vega_javascript
 
     if explain < 0 or what_if < 0:
         raise ValueError(

@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 
 from .. import safety
-from . import tables
+from . import _tables as tables
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from ..optimise.plan import Plan
+    from ..optimise import Plan
 
 #: Sheet names, in order (Scenarios, Frontier and Diagnosis only when there is something).
 SHEETS = (
@@ -244,7 +244,7 @@ def _plan_sheet(book: _Book, plan: Plan) -> None:
 def _schedule_sheet(book: _Book, plan: Plan) -> None:
     from openpyxl.styles import PatternFill
 
-    from ..charts.theme import category_colours
+    from ..charts import category_colours
 
     grid = tables.schedule_grid(plan).reset_index()
     periods = [str(p) for p in plan.portfolio.horizon]

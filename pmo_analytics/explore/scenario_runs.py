@@ -1,0 +1,151 @@
+"""Running scenarios: one scenario's plan, or many optimised side by side.
+
+:func:`plan_scenario` optimises the portfolio under one :class:`~pmo_analytics.Scenario`
+(the command line's ``plan --scenario``); :func:`run_scenarios` checks every scenario of a
+batch against the portfolio first, then optimises them (in parallel through
+:func:`pmo_analytics.parallel.run_parallel`) and compares the plans with
+:func:`pmo_analytics.explore.comparison.compare_plans`. Each plan's first note names its scenario.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .comparison import ScenarioComparison, compare_plans
+from .scenario_files import parse_scenario, read_scenario
+from .scenarios import Scenario, ScenarioError, apply_scenario, problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..optimise import OptimiseOptions, Plan
+    from ..portfolio import Portfolio
+
+__all__ = ["plan_scenario", "run_scenarios", "with_scenario_name"]
+
+
+def plan_scenario(
+    portfolio: Portfolio, scenario: Scenario, options: OptimiseOptions | None = None
+) -> Plan:
+    """Optimise the portfolio under one scenario; the plan's notes name the scenario.
+
+    Examples
+    --------
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
+    >>> plan = plan_scenario(generate_portfolio(10, n_periods=4, n_roles=2, seed=1),
+    ...                      parse_scenario({"name": "lean", "budget": {"scale": 0.8}}))
+    >>> plan.notes[0]
+    'scenario: lean (budget × 0.8)'
+    """
+    from ..optimise import optimise
+
+    scenario_portfolio, scenario_options = apply_scenario(portfolio, scenario, options)
+    plan = optimise(scenario_portfolio, scenario_options)
+    return with_scenario_name(plan, scenario)
+
+
+def with_scenario_name(plan: Plan, scenario: Scenario) -> Plan:
+    """The plan with a first note naming the scenario it was made under."""
+    what = "; ".join(scenario.describe())
+    note = f"scenario: {scenario.name or '(unnamed)'}" + (f" ({what})" if what else "")
+    return dataclasses.replace(plan, notes=(note, *plan.notes))
+
+
+def _solve_task(task: tuple[Portfolio, OptimiseOptions]) -> Plan:
+    """Worker: one scenario's optimisation (module level, so it pickles)."""
+    from ..optimise import optimise
+
+    portfolio, options = task
+    return optimise(portfolio, options)
+
+
+def _as_scenario(item: Scenario | str | os.PathLike[str] | Mapping[str, Any], i: int) -> Scenario:
+    if isinstance(item, Scenario):
+        scenario = item
+    elif isinstance(item, str | os.PathLike):
+        scenario = read_scenario(item)
+    elif isinstance(item, Mapping):
+        scenario = parse_scenario(item, source=f"#{i + 1}")
+    else:
+        raise TypeError(
+            f"scenario #{i + 1} is a {type(item).__name__}; give a Scenario, a .toml path or a dict"
+        )
+    return scenario if scenario.name else dataclasses.replace(scenario, name=f"scenario {i + 1}")
+
+
+def run_scenarios(
+    portfolio: Portfolio,
+    scenarios: Iterable[Scenario | str | os.PathLike[str] | Mapping[str, Any]],
+    *,
+    options: OptimiseOptions | None = None,
+    base: str | None = "base",
+    n_jobs: int | None = 1,
+    backend: str | None = None,
+    progress: bool = False,
+) -> ScenarioComparison:
+    """Optimise the portfolio under each scenario and compare the plans side by side.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+        The base portfolio.
+    scenarios : iterable
+        :class:`Scenario` objects, paths of .toml files, or dicts shaped like the files.
+        Names must differ (unnamed ones become "scenario N").
+    options : OptimiseOptions, optional
+        Base run options for every scenario (default ``OptimiseOptions(shadow_prices=False)``;
+        set a ``time_limit`` for large portfolios).
+    base : str or None, default "base"
+        Name of an extra run of the portfolio as it is, first in the table and the baseline
+        of the differences; None compares with the first scenario instead.
+    n_jobs, backend, progress
+        Parallel runs, see :func:`pmo_analytics.parallel.run_parallel`.
+
+    Returns
+    -------
+    ScenarioComparison
+
+    Raises
+    ------
+    ScenarioError
+        When any scenario is invalid or does not fit the portfolio (all of them checked
+        before anything is solved), or two scenarios share a name.
+
+    Examples
+    --------
+    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
+    >>> p = generate_portfolio(10, n_periods=4, n_roles=2, seed=1)
+    >>> cmp = run_scenarios(p, [{"name": "cut", "budget": {"scale": 0.7}}])
+    >>> list(cmp.table.index)
+    ['base', 'cut']
+    """
+    from ..optimise import OptimiseOptions
+    from ..parallel import run_parallel
+
+    options = options or OptimiseOptions(shadow_prices=False)
+    named = [_as_scenario(item, i) for i, item in enumerate(scenarios)]
+    if base is not None:
+        named.insert(0, Scenario(name=base))
+    if not named:
+        raise ValueError("no scenarios to run: give at least one, or keep the base run")
+    names = [s.name for s in named]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ScenarioError(
+            [problem("name", n, "scenario names must differ") for n in twice], source="batch"
+        )
+    tasks, problems = [], []
+    for scenario in named:
+        try:
+            tasks.append(apply_scenario(portfolio, scenario, options))
+        except ScenarioError as err:
+            problems += [(f"{scenario.name}: {k}", v, r) for k, v, r in err.problems]
+    if problems:
+        raise ScenarioError(problems, source="batch")
+    plans = run_parallel(
+        _solve_task, tasks, n_jobs=n_jobs, backend=backend, progress=progress, desc="scenarios"
+    )
+    plans = [with_scenario_name(plan, s) for plan, s in zip(plans, named, strict=True)]
+    descriptions = {s.name: "; ".join(s.describe()) for s in named}
+    return compare_plans(dict(zip(names, plans, strict=True)), descriptions=descriptions)

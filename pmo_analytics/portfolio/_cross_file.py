@@ -1,0 +1,390 @@
+"""Cross-file rules of the data contract: ids, roles, criteria, judgements, windows, horizon.
+
+Runs on the typed tables made by :func:`pmo_analytics.portfolio.validation.parse_table` (row ``i`` of a
+typed table is row ``raws[name].rows[i]`` of its file) and adds every problem to the same log,
+so that one error lists them all. Every rule is a mask over whole columns. Cycles among the
+dependencies are found in :mod:`pmo_analytics.portfolio._dependency_cycles`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..periods import NAT_ORDINAL
+from ._dependency_cycles import check_dependencies
+from .cells import text_isin, text_positions
+from .schema import CLOSED_STATUSES
+from .validation import ProblemLog, RawTable
+
+
+def _known(
+    raws: dict[str, RawTable], tables: dict[str, pd.DataFrame], name: str, column: str
+) -> pd.Index | None:
+    """The values of ``name.column`` other files may refer to; None when that table could not
+    be read (or lacks the column): then references to it are not judged."""
+    if not raws[name].readable or (column not in raws[name].frame.columns and len(raws[name].rows)):
+        return None
+    return pd.Index(tables[name][column].dropna().unique())
+
+
+def _unknown(
+    raw: RawTable,
+    frame: pd.DataFrame,
+    column: str,
+    known: pd.Index | None,
+    rule: str,
+    log: ProblemLog,
+) -> None:
+    """Log values of ``column`` not in ``known``, with a hint where only the case differs."""
+    if known is None or frame.empty or column not in raw.frame.columns:
+        return
+    values = frame[column]
+    bad = values.notna().to_numpy() & ~text_isin(values, known)
+    if not bad.any():
+        return
+    lowered = pd.Index(known.str.lower())
+    hint = text_positions(values.str.lower(), lowered)
+    names = np.asarray(known, dtype=object)
+    rules = np.array([rule] * len(values), dtype=object)
+    close = bad & (hint >= 0)
+    rules[close] = [f"{rule} (did you mean {names[i]}?)" for i in hint[close]]
+    log.add_rows(raw, bad, column, values, rules)
+
+
+# --------------------------------------------------------------------------- AHP judgements
+def check_judgements(
+    raws: dict[str, RawTable], tables: dict[str, pd.DataFrame], log: ProblemLog
+) -> None:
+    """Judgements that cannot give criteria weights, when the weights must come from them.
+
+    criteria.csv without weights (blank or all 0) takes its weights from comparisons.csv by
+    AHP; then the judgements must link every criterion and one stakeholder must not judge a
+    pair twice with contradictory values. Judgements already reported (bad ratio, unknown or
+    repeated criterion) are left out here.
+    """
+    criteria, comparisons = tables["criteria"], tables["comparisons"]
+    if comparisons.empty or criteria.empty or not raws["criteria"].readable:
+        return
+    weight = criteria["weight"]
+    if weight.notna().any() and weight.fillna(0.0).sum() > 0:
+        return
+    names = criteria["criterion"].dropna().drop_duplicates()
+    a, b, ratio = comparisons["a"], comparisons["b"], comparisons["ratio"]
+    usable = (
+        text_isin(a, pd.Index(names))
+        & text_isin(b, pd.Index(names))
+        & (a != b).to_numpy()
+        & ratio.between(1 / 9, 9.0).to_numpy()
+    )
+    from ..scoring import AHPInputError, criteria_weights
+
+    try:
+        criteria_weights(
+            criteria.loc[names.index].reset_index(drop=True),
+            comparisons[usable].reset_index(drop=True),
+        )
+    except AHPInputError as err:
+        for text in err.problems:
+            log.add(
+                raws["comparisons"].source,
+                None,
+                "",
+                "",
+                f"{text} (criteria.csv gives no weights, so they come from these judgements)",
+            )
+
+
+# --------------------------------------------------------------------------- projects
+def project_durations(tables: dict[str, pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """Duration [periods] of each row of the projects table, and where it comes from a file.
+
+    As given, else last offset + 1 over the project's cashflows and demand; NaN where neither
+    gives one. The second array is True where ``duration`` was given in projects.csv.
+    """
+    projects = tables["projects"]
+    given = projects["duration"].to_numpy(dtype=float)
+    offsets = pd.concat(
+        [tables["cashflows"][["project_id", "offset"]], tables["demand"][["project_id", "offset"]]],
+        ignore_index=True,
+    ).dropna()
+    last = offsets.groupby("project_id")["offset"].max() + 1
+    where = text_positions(projects["project_id"], last.index)
+    derived = np.where(where >= 0, last.to_numpy(dtype=float)[where], np.nan)
+    has_given = ~np.isnan(given)
+    return np.where(has_given, given, derived), has_given
+
+
+def _periods(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].array.asi8
+
+
+def check_projects(
+    raws: dict[str, RawTable],
+    tables: dict[str, pd.DataFrame],
+    horizon: tuple[pd.Period, ...],
+    log: ProblemLog,
+    warnings: ProblemLog,
+) -> None:
+    """Windows, in-flight starts, durations and whether each project fits the horizon."""
+    projects, raw = tables["projects"], raws["projects"]
+    if projects.empty:
+        return
+    text = raw.frame.reindex(columns=list(projects.columns), fill_value="")
+    status = projects["status"].fillna("proposed")
+    candidate = ~status.isin(CLOSED_STATUSES).to_numpy()
+    in_flight = (status == "in_flight").to_numpy()
+    planned = candidate & ~in_flight  # candidates whose start the plan chooses
+    earliest, latest, start = (
+        _periods(projects, c) for c in ("earliest_start", "latest_start", "start")
+    )
+    has_e, has_l, has_s = earliest != NAT_ORDINAL, latest != NAT_ORDINAL, start != NAT_ORDINAL
+
+    reversed_window = planned & has_e & has_l & (earliest > latest)
+    log.add_rows(
+        raw,
+        reversed_window,
+        "latest_start",
+        text["latest_start"],
+        "latest_start is before earliest_start (" + text["earliest_start"] + ")",
+    )
+    log.add_rows(
+        raw,
+        in_flight & ~has_s & (text["start"] == "").to_numpy(),
+        "start",
+        text["start"],
+        "an in_flight project needs its start period (its start is fixed)",
+    )
+    warnings.add_rows(
+        raw,
+        planned & has_s,
+        "start",
+        text["start"],
+        "start is used only for in_flight projects (ignored; the plan chooses the start)",
+    )
+
+    durations, given = project_durations(tables)
+    no_duration = candidate & np.isnan(durations) & (text["duration"] == "").to_numpy()
+    warnings.add_rows(
+        raw,
+        no_duration,
+        "duration",
+        text["duration"],
+        "duration is blank and no cashflows or demand give one; taken as 1 period",
+    )
+    _check_beyond_duration(raws, tables, projects, durations, given, log)
+    if not horizon:
+        return
+
+    h0, h_end = horizon[0].ordinal, horizon[-1].ordinal
+    span = f"{horizon[0]}..{horizon[-1]}"
+    late = planned & has_e & (earliest > h_end)
+    early = planned & has_l & (latest < h0) & ~late
+    log.add_rows(
+        raw, late, "earliest_start", text["earliest_start"], f"window outside the horizon {span}"
+    )
+    log.add_rows(
+        raw, early, "latest_start", text["latest_start"], f"window outside the horizon {span}"
+    )
+    log.add_rows(
+        raw,
+        in_flight & has_s & (start > h_end),
+        "start",
+        text["start"],
+        f"in_flight start after the horizon {span}",
+    )
+    length = np.where(np.isnan(durations), 1.0, np.maximum(durations, 1.0)).astype(np.int64)
+    warnings.add_rows(
+        raw,
+        in_flight & has_s & (start + length - 1 < h0),
+        "status",
+        text["status"],
+        f"in_flight project finished before the horizon {span}; is it completed?",
+    )
+
+    first = np.maximum(np.where(has_e, earliest, h0), h0)
+    last = np.minimum(np.where(has_l, latest, h_end), h_end - length + 1)
+    no_fit = planned & ~reversed_window & ~late & ~early & (first > last)
+    if no_fit.any():
+        freq = horizon[0].freqstr
+        window_from = pd.PeriodIndex.from_ordinals(np.where(has_e, earliest, h0), freq=freq).astype(
+            "str"
+        )
+        window_to = pd.PeriodIndex.from_ordinals(np.where(has_l, latest, h_end), freq=freq).astype(
+            "str"
+        )
+        rules = (
+            f"cannot finish inside the horizon {span} from any start of its window "
+            + pd.Series(window_from.to_numpy(dtype=object))
+            + ".."
+            + pd.Series(window_to.to_numpy(dtype=object))
+            + " ("
+            + pd.Series(length).astype("str")
+            + " periods long)"
+        )
+        log.add_rows(raw, no_fit, "duration", pd.Series(length).astype("str"), rules.to_numpy())
+
+
+def _check_beyond_duration(
+    raws: dict[str, RawTable],
+    tables: dict[str, pd.DataFrame],
+    projects: pd.DataFrame,
+    durations: np.ndarray,
+    given: np.ndarray,
+    log: ProblemLog,
+) -> None:
+    """Cost or people at an offset at or after a given duration (benefits may come later)."""
+    limit = pd.Series(np.where(given, durations, np.nan), index=projects["project_id"])
+    limit = limit[~limit.index.duplicated() & limit.index.notna()].dropna()
+    for name, amount in (("cashflows", "cost"), ("demand", "fte")):
+        frame = tables[name]
+        if frame.empty:
+            continue
+        where = text_positions(frame["project_id"], limit.index)
+        cap = np.where(where >= 0, limit.to_numpy(dtype=float)[where], np.nan)
+        with np.errstate(invalid="ignore"):
+            beyond = (frame["offset"].to_numpy(dtype=float) >= cap) & (
+                frame[amount].to_numpy(dtype=float) > 0
+            )
+        if beyond.any():
+            rules = (
+                f"{amount} at an offset beyond the project's duration of "
+                + pd.Series(cap).fillna(0).astype("int64").astype("str")
+                + " periods (offsets run from 0)"
+            )
+            log.add_rows(raws[name], beyond, "offset", raws[name].frame["offset"], rules.to_numpy())
+
+
+# --------------------------------------------------------------------------- all together
+def check_cross_file(
+    raws: dict[str, RawTable],
+    tables: dict[str, pd.DataFrame],
+    horizon: tuple[pd.Period, ...],
+    log: ProblemLog,
+    warnings: ProblemLog,
+) -> None:
+    """Every rule that looks across files (see the module notes)."""
+    ids = _known(raws, tables, "projects", "project_id")
+    unknown_id = "unknown project_id (not in projects.csv)"
+    for name in ("cashflows", "demand", "scores", "actuals"):
+        _unknown(raws[name], tables[name], "project_id", ids, unknown_id, log)
+    for column in ("project_id", "other_id"):
+        _unknown(raws["dependencies"], tables["dependencies"], column, ids, unknown_id, log)
+    roles = _known(raws, tables, "capacity", "role")
+    _unknown(
+        raws["demand"], tables["demand"], "role", roles, "unknown role (not in capacity.csv)", log
+    )
+
+    criteria = _known(raws, tables, "criteria", "criterion")
+    for name, columns in (("scores", ("criterion",)), ("comparisons", ("a", "b"))):
+        if tables[name].empty or criteria is None:
+            continue
+        if criteria.empty:
+            log.add(
+                raws["criteria"].source,
+                None,
+                "criterion",
+                "",
+                f"criteria.csv (the list of criteria) is required when {raws[name].source} is given",
+            )
+            continue
+        for column in columns:
+            _unknown(
+                raws[name],
+                tables[name],
+                column,
+                criteria,
+                "unknown criterion (not in criteria.csv)",
+                log,
+            )
+    comparisons = tables["comparisons"]
+    if not comparisons.empty:
+        same = (comparisons["a"].notna() & (comparisons["a"] == comparisons["b"])).to_numpy()
+        log.add_rows(
+            raws["comparisons"], same, "b", comparisons["b"], "a criterion compared with itself"
+        )
+
+    check_ranges(raws, tables, log)
+    check_judgements(raws, tables, log)
+    check_dependencies(raws, tables, log)
+    check_projects(raws, tables, horizon, log, warnings)
+    coverage_warnings(raws, tables, horizon, warnings)
+
+
+#: The optional uncertainty ranges: (file, low column, most likely column, high column).
+RANGES = (
+    ("cashflows", "cost_low", "cost", "cost_high"),
+    ("demand", "fte_low", "fte", "fte_high"),
+    ("projects", "value_low", "value", "value_high"),
+)
+
+
+def check_ranges(
+    raws: dict[str, RawTable], tables: dict[str, pd.DataFrame], log: ProblemLog
+) -> None:
+    """Uncertainty ranges, where given, bracket the most likely figure: low <= it <= high."""
+    for name, low, likely, high in RANGES:
+        frame = tables[name]
+        for column, side in ((low, "above"), (high, "below")):
+            if column not in frame.columns:
+                continue
+            given, base = frame[column], frame[likely]
+            outside = given > base if side == "above" else given < base
+            log.add_rows(
+                raws[name],
+                outside.fillna(False).to_numpy(dtype=bool),
+                column,
+                raws[name].frame[column],
+                f"{column} is {side} the most likely {likely} of its line",
+            )
+
+
+def coverage_warnings(
+    raws: dict[str, RawTable],
+    tables: dict[str, pd.DataFrame],
+    horizon: tuple[pd.Period, ...],
+    warnings: ProblemLog,
+) -> None:
+    """Roles without capacity, or periods without budget, somewhere in the horizon (taken as 0)."""
+    if not horizon:
+        return
+    grid = pd.PeriodIndex(horizon)
+    capacity = tables["capacity"].dropna(subset=["role", "period"])
+    if not capacity.empty:
+        inside = capacity[capacity["period"].isin(grid)].drop_duplicates(["role", "period"])
+        given = (
+            inside.groupby("role")["period"].size().reindex(capacity["role"].unique(), fill_value=0)
+        )
+        for role in given.index[given.to_numpy() < len(grid)]:  # roles with holes: few
+            have = set(inside.loc[inside["role"] == role, "period"])
+            listed = ", ".join(str(p) for p in grid if p not in have)
+            warnings.add(
+                raws["capacity"].source,
+                None,
+                "period",
+                listed,
+                f"no capacity given for role {role}; taken as 0 FTE",
+            )
+    budget = tables["budget"].dropna(subset=["period"])
+    if not budget.empty:
+        missing_periods = grid.difference(pd.PeriodIndex(budget["period"]))
+        if len(missing_periods):
+            warnings.add(
+                raws["budget"].source,
+                None,
+                "period",
+                ", ".join(missing_periods.astype("str")),
+                "no budget given for these periods; taken as 0",
+            )
+    actuals = tables["actuals"].dropna(subset=["period"])
+    if not actuals.empty:
+        after = actuals["period"].array.asi8 > horizon[-1].ordinal
+        mask = np.zeros(len(tables["actuals"]), dtype=bool)
+        mask[actuals.index[after]] = True
+        warnings.add_rows(
+            raws["actuals"],
+            mask,
+            "period",
+            raws["actuals"].frame["period"],
+            f"actuals after the end of the horizon {horizon[0]}..{horizon[-1]}",
+        )

@@ -1,0 +1,102 @@
+"""The outputs of a plan run (CONTRACT.md): summary.json, plan.csv, utilisation.csv, and the
+leadership pack beside them: report.html and plan.xlsx.
+
+Written together and atomically: every file is staged beside the output folder and moved in
+only when all were written, so a failed run leaves the folder as it was. Text that a
+spreadsheet would read as a formula is neutralised in the CSVs and the workbook. Apart from
+``seconds`` in summary.json the files are byte for byte the same for the same inputs and
+options.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import safety
+from ..optimise import Plan
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: The contract files, always written.
+CONTRACT_FILES = ("summary.json", "plan.csv", "utilisation.csv")
+#: The leadership pack, written unless ``pack=False``.
+PACK_FILES = ("report.html", "plan.xlsx")
+#: How many of the most valuable excluded projects the report explains by default.
+EXPLAINED = 5
+
+
+def write_plan_outputs(
+    plan: Plan,
+    out_dir: str | os.PathLike[str],
+    *,
+    pack: bool = True,
+    comparison: pd.DataFrame | None = None,
+    frontier: pd.DataFrame | None = None,
+    explain: int = EXPLAINED,
+    what_if: int = 0,
+    currency: str = "",
+) -> Path:
+    """Write the outputs of ``plan`` to ``out_dir``: the contract files and the leadership pack.
+
+    Parameters
+    ----------
+    plan : Plan
+    out_dir : path
+        Created if missing; files of the same names are replaced, others left alone.
+    pack : bool
+        Also write ``report.html`` and ``plan.xlsx`` (default). Batch runs that only need the
+        contract files pass False.
+    comparison, frontier : DataFrame, optional
+        A scenario comparison and an efficient frontier to show in the pack.
+    explain, what_if : int
+        How many of the most valuable excluded projects the report explains, and for how many
+        of those it re-solves to say what forcing them in would cost (see
+        :func:`pmo_analytics.report.report_html`).
+    currency : str
+        Symbol shown before money amounts in the pack, e.g. ``"€"``.
+
+    Returns
+    -------
+    Path
+        ``out_dir``, holding summary.json, plan.csv, utilisation.csv (CONTRACT.md) and, with
+        ``pack``, report.html and plan.xlsx. Nothing is replaced unless every file was written.
+
+    Examples
+    --------
+    >>> from pmo_analytics import generate_portfolio, optimise
+    >>> import tempfile, pathlib
+    >>> out = write_plan_outputs(optimise(generate_portfolio(8, n_periods=4, n_roles=2, seed=1)),
+    ...                          pathlib.Path(tempfile.mkdtemp()) / "plan", pack=False)
+    >>> sorted(p.name for p in out.iterdir())
+    ['plan.csv', 'summary.json', 'utilisation.csv']
+    """
+    target = Path(out_dir)
+    with safety.staged_directory(target) as stage:
+        safety.write_text_atomic(stage / "summary.json", plan.summary_json())
+        table = plan.plan_table()
+        table["selected"] = table["selected"].map({True: "true", False: "false"})
+        safety.write_csv_atomic(stage / "plan.csv", table)
+        safety.write_csv_atomic(stage / "utilisation.csv", plan.utilisation_table())
+        if pack:
+            from . import html, workbook
+
+            html.write_report(
+                plan,
+                stage / "report.html",
+                comparison=comparison,
+                frontier=frontier,
+                explain=explain,
+                what_if=what_if,
+                currency=currency,
+            )
+            workbook.write_workbook(
+                plan,
+                stage / "plan.xlsx",
+                comparison=comparison,
+                frontier=frontier,
+                currency=currency,
+            )
+    return target
