@@ -19,13 +19,22 @@ __version__ = "0.1.0"
 
 # public name -> module (relative to this package) that defines it
 _EXPORTS: dict[str, str] = {
+    # errors and warnings (pa.PmoAnalyticsError catches every error the package raises)
+    "PmoAnalyticsError": "exceptions",
+    "PmoAnalyticsWarning": "exceptions",
+    "OptionsError": "exceptions",
+    "ArgumentTypeError": "exceptions",
+    "UnknownNameError": "exceptions",
+    "PortfolioNotFoundError": "exceptions",
+    "SolverError": "exceptions",
+    "RenderError": "exceptions",
     # loading and the container
     "Portfolio": "portfolio",
     "make_portfolio": "portfolio",
     "load_portfolio": "portfolio",
     "write_portfolio": "portfolio",
-    "PortfolioWarning": "portfolio",
-    "PortfolioValidationError": "portfolio",
+    "PortfolioWarning": "exceptions",
+    "PortfolioValidationError": "exceptions",
     "generate_portfolio": "portfolio",
     # scoring and value
     "score_projects": "scoring",
@@ -35,10 +44,10 @@ _EXPORTS: dict[str, str] = {
     "AHPResult": "scoring",
     "project_financials": "scoring",
     "cashflow_financials": "scoring",
-    "AHPInputError": "scoring",
+    "AHPInputError": "exceptions",
     "objective_values": "scoring",
     "risk_adjusted_value": "scoring",
-    "VALUE_BASES": "scoring",
+    "VALUE_BASES": "_vocab",
     "strategic_alignment": "scoring",
     "ranking_sensitivity": "scoring",
     "tipping_points": "scoring",
@@ -54,7 +63,7 @@ _EXPORTS: dict[str, str] = {
     "OptimiseOptions": "optimise",
     "Plan": "optimise",
     "check_plan": "optimise",
-    "InfeasiblePlanError": "optimise",
+    "InfeasiblePlanError": "exceptions",
     # the ranked-list baseline and comparing plans
     "ranked_selection": "explore",
     "ranked_list": "explore",
@@ -93,11 +102,11 @@ _EXPORTS: dict[str, str] = {
     "Replan": "replan",
     "read_previous_plan": "replan",
     "PreviousPlan": "replan",
-    "PreviousPlanError": "replan",
+    "PreviousPlanError": "exceptions",
     "write_replan_outputs": "replan",
     # scenarios, frontiers and parallel runs
     "Scenario": "explore",
-    "ScenarioError": "explore",
+    "ScenarioError": "exceptions",
     "ScenarioComparison": "explore",
     "read_scenario": "explore",
     "parse_scenario": "explore",

@@ -12,6 +12,8 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from ._vocab import SOLVERS, VALUE_BASES
+
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 #: The solver options ``plan`` and ``replan`` share (each the name of an OptimiseOptions field).
 _SOLVER_OPTIONS = ("solver", "time_limit", "gap", "value_basis", "threads")
@@ -99,14 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_solver_options(parser: argparse.ArgumentParser) -> None:
     """The options of how to solve, shared by ``plan`` and ``replan``."""
-    parser.add_argument("--solver", choices=["cbc", "highs"], help="MIP solver (default cbc)")
+    parser.add_argument("--solver", choices=SOLVERS, help="MIP solver (default cbc)")
     parser.add_argument("--time-limit", type=_positive, help="seconds the solver may search")
     parser.add_argument(
         "--gap", type=_fraction, help="relative optimality gap at which to stop (0 = prove)"
     )
-    parser.add_argument(
-        "--value-basis", choices=["value", "npv", "risk_adjusted"], help="what to maximise"
-    )
+    parser.add_argument("--value-basis", choices=VALUE_BASES, help="what to maximise")
     parser.add_argument("--threads", type=int, help="solver threads (default 1, reproducible)")
 
 
@@ -180,9 +180,10 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _replan(args: argparse.Namespace) -> int:
+    from .exceptions import PreviousPlanError
     from .optimise import OptimiseOptions
     from .portfolio import load_portfolio
-    from .replan import PreviousPlanError, read_previous_plan, replan, write_replan_outputs
+    from .replan import read_previous_plan, replan, write_replan_outputs
 
     if args.termination_cost is not None and not args.stop_in_flight:
         raise UsageError("--termination-cost applies only with --stop-in-flight")
@@ -224,7 +225,7 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"{args.portfolio}: a valid portfolio\n")
     print(portfolio_summary_text(portfolio))
     if len(portfolio.warnings):
-        from .portfolio import format_problems
+        from .exceptions import format_problems
 
         n = len(portfolio.warnings)
         print(f"\n{n} note{'s' if n != 1 else ''} (accepted, but worth a look):")
@@ -234,8 +235,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def run(argv: Sequence[str] | None) -> int:
     """Run the command line; returns the exit code (used by :func:`main` and tests)."""
-    from .explore import ScenarioError
-    from .portfolio import PortfolioValidationError
+    from .exceptions import PortfolioValidationError, ScenarioError
 
     try:
         args = build_parser().parse_args(argv)

@@ -27,6 +27,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from .exceptions import OptionsError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -37,7 +39,7 @@ def _check_n_jobs(n_jobs: int | None) -> None:
     if n_jobs is None:
         return
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0:
-        raise ValueError(
+        raise OptionsError(
             f"n_jobs must be a non-zero integer (1 = in this process, 2 = two workers, "
             f"-1 = every core or every Dask worker) or None (joblib's active setting); "
             f"got {n_jobs!r}"
@@ -150,6 +152,6 @@ def spawn_seeds(seed: int | None, n: int) -> list[int]:
     100
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-        raise ValueError(f"n must be a non-negative integer; got {n!r}")
+        raise OptionsError(f"n must be a non-negative integer; got {n!r}")
     children = np.random.SeedSequence(seed).spawn(int(n))
     return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]

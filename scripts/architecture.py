@@ -3,8 +3,8 @@
 Run ``python scripts/architecture.py`` (from the project root) to print
 
 - the modules in the package root,
-- the import cycles among the package's modules (every import counts, also those inside
-  functions),
+- the import cycles among the package's modules (every import that runs counts, also those
+  inside functions; imports under ``if TYPE_CHECKING:`` are for type checkers only and do not),
 - the imports of names that a subpackage does not export (a module outside subpackage ``S``
   importing from one of ``S``'s modules, or importing from ``S`` a name ``S.__all__`` lacks),
 - the functions (and methods) over 100 lines.
@@ -60,14 +60,17 @@ def load_modules(root: Path) -> dict[str, Module]:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         modules[name] = Module(name, path, tree, is_package)
     for module in modules.values():
-        for node in ast.walk(module.tree):
+        for node in _runtime_nodes(module.tree):
             if isinstance(node, ast.ImportFrom):
                 target = _resolve(module, node)
                 if not target.startswith(PACKAGE):
                     continue
+                exported = _exports(modules[target]) if target in modules else None
                 for alias in node.names:
                     sub = f"{target}.{alias.name}"
-                    if sub in modules:  # "from . import formulation": the module itself
+                    if sub in modules and alias.name not in (exported or ()):
+                        # "from . import formulation": the module itself (a name the package
+                        # exports wins over a submodule of the same name)
                         module.imports.append((sub, None, node.lineno))
                     else:
                         module.imports.append((target, alias.name, node.lineno))
@@ -76,6 +79,23 @@ def load_modules(root: Path) -> dict[str, Module]:
                     if alias.name.startswith(PACKAGE):
                         module.imports.append((alias.name, None, node.lineno))
     return modules
+
+
+def _runtime_nodes(tree: ast.AST):
+    """Every node of ``tree`` except those under ``if TYPE_CHECKING:``."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if (
+                isinstance(child, ast.If)
+                and isinstance(child.test, ast.Name)
+                and child.test.id == "TYPE_CHECKING"
+            ):
+                stack.extend(child.orelse)
+                continue
+            stack.append(child)
 
 
 def root_modules(modules: dict[str, Module]) -> list[str]:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pmo_analytics.exceptions import PROBLEM_COLUMNS, PortfolioValidationError
 from pmo_analytics.portfolio.io import load_portfolio
-from pmo_analytics.portfolio.validation import PROBLEM_COLUMNS, PortfolioValidationError
 
 BAD = Path(__file__).parent / "bad_inputs"
 BASE = BAD / "base"

@@ -33,8 +33,8 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 from pmo_analytics import OptimiseOptions, check_plan, make_portfolio  # noqa: E402
+from pmo_analytics._vocab import CLOSED_STATUSES  # noqa: E402
 from pmo_analytics.optimise import BalanceRule  # noqa: E402
-from pmo_analytics.portfolio.schema import CLOSED_STATUSES  # noqa: E402
 
 #: Reasons plan.csv may give for an unselected project (contract + documented extensions).
 UNSELECTED_REASONS = (

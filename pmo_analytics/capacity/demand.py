@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ..optimise import Plan
 from ..portfolio import Portfolio, earliest_starts, project_load
 
@@ -58,7 +59,7 @@ def selection_starts(portfolio: Portfolio, selection: object) -> pd.Series:
     if isinstance(selection, pd.Series):
         unknown = sorted(set(map(str, selection.index)) - set(projects.index))
         if unknown:
-            raise ValueError(
+            raise OptionsError(
                 f"unknown project ids in the starts: {', '.join(unknown)}; "
                 f"valid ids are those of portfolio.projects (e.g. {projects.index[0]})"
             )
@@ -66,7 +67,7 @@ def selection_starts(portfolio: Portfolio, selection: object) -> pd.Series:
         try:
             periods = pd.PeriodIndex([pd.Period(v, freq=freq) for v in values], freq=freq)
         except (TypeError, ValueError) as err:
-            raise ValueError(
+            raise OptionsError(
                 f"starts must be periods of the portfolio's frequency ({portfolio.freq}), "
                 f"pd.Period or labels like {portfolio.horizon[0]}: {err}"
             ) from err
@@ -74,14 +75,14 @@ def selection_starts(portfolio: Portfolio, selection: object) -> pd.Series:
     ids = [selection] if isinstance(selection, str) else list(selection)  # type: ignore[call-overload]
     unknown = sorted(set(ids) - set(projects.index))
     if unknown:
-        raise ValueError(
+        raise OptionsError(
             f"unknown project ids: {', '.join(map(str, unknown))}; "
             f"valid ids are those of portfolio.projects (e.g. {projects.index[0]})"
         )
     earliest = earliest_starts(portfolio)
     closed = sorted(set(ids) - set(earliest.index))
     if closed:
-        raise ValueError(
+        raise OptionsError(
             f"projects that are completed or cancelled cannot be placed: {', '.join(closed)}; "
             "pick candidates (portfolio.candidates())"
         )
@@ -144,7 +145,7 @@ def capacity_demand(portfolio: Portfolio, selection: object = None) -> pd.DataFr
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(
+        raise OptionsError(
             f"{what} lacks the column(s) {', '.join(missing)}; it needs {', '.join(columns)} "
             "(see capacity_demand)"
         )
@@ -187,7 +188,7 @@ def bottlenecks(
         frame, ("role", "period", "demand", "capacity", "utilisation", "shortfall"), "frame"
     )
     if top is not None and top < 1:
-        raise ValueError(f"top={top} must be a positive number of roles (or None for all)")
+        raise OptionsError(f"top={top} must be a positive number of roles (or None for all)")
     data = frame.assign(
         binds=(frame["utilisation"] >= 1.0 - tolerance) | (frame["shortfall"] > 0),
         label=frame["period"].astype(str),
@@ -255,18 +256,18 @@ def add_capacity(portfolio: Portfolio, extra: pd.DataFrame) -> Portfolio:
     roles = set(portfolio.roles)
     unknown = sorted(set(extra["role"].astype(str)) - roles)
     if unknown:
-        raise ValueError(
+        raise OptionsError(
             f"unknown roles in the extra capacity: {', '.join(unknown)}; valid: {', '.join(sorted(roles))}"
         )
     try:
         periods = pd.PeriodIndex([pd.Period(p, freq=freq) for p in extra["period"]], freq=freq)
     except (TypeError, ValueError) as err:
-        raise ValueError(
+        raise OptionsError(
             f"extra capacity periods must be periods like {portfolio.horizon[0]}: {err}"
         ) from err
     outside = sorted({str(p) for p in periods} - {str(p) for p in portfolio.horizon})
     if outside:
-        raise ValueError(
+        raise OptionsError(
             f"periods outside the horizon {portfolio.horizon[0]}..{portfolio.horizon[-1]}: "
             f"{', '.join(outside)}"
         )
@@ -286,7 +287,7 @@ def add_capacity(portfolio: Portfolio, extra: pd.DataFrame) -> Portfolio:
     negative = fte[fte < -FTE_TOL]
     if len(negative):
         where = ", ".join(f"{r} {p}" for r, p in negative.index[:5])
-        raise ValueError(
+        raise OptionsError(
             f"capacity would fall below 0 FTE in {where}; remove at most what is there"
         )
     return portfolio.replace(capacity=fte.clip(lower=0.0).rename("fte").reset_index())

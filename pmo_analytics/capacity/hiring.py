@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._vocab import NEEDS_KINDS
+from ..exceptions import OptionsError, SolverError
 from ..optimise import OptimiseOptions
 from ..portfolio import Portfolio, earliest_starts, project_load
 from .demand import FTE_TOL, capacity_demand, require_columns, selection_starts
@@ -181,7 +183,7 @@ def _check_rules(portfolio: Portfolio, ids: pd.Index) -> None:
     if len(deps):
         mine = deps[deps["project_id"].isin(ids)]
         done = projects["status"].eq("completed")
-        chain = mine[mine["kind"].isin(["requires", "follows"])]
+        chain = mine[mine["kind"].isin(NEEDS_KINDS)]
         for dep in chain.itertuples(index=False):
             if dep.other_id not in ids and not done.get(dep.other_id, False):
                 problems.append(
@@ -191,7 +193,7 @@ def _check_rules(portfolio: Portfolio, ids: pd.Index) -> None:
         for dep in excl.itertuples(index=False):
             problems.append(f"{dep.project_id} excludes {dep.other_id}; both are in the set")
     if problems:
-        raise ValueError(
+        raise OptionsError(
             "these projects cannot all run, whatever is hired: "
             + "; ".join(problems)
             + " (add the prerequisites or drop one of each excluded pair)"
@@ -224,7 +226,7 @@ def _fixed_hires(portfolio: Portfolio, starts: pd.Series, *, respect_budget: boo
         over = _budget_overrun(portfolio, starts)
         if len(over):
             where = ", ".join(f"{p} by {v:,.0f}" for p, v in over.items())
-            raise ValueError(
+            raise OptionsError(
                 f"at these starts the projects overrun the budget in {where}; hiring cannot "
                 "fix that: let the starts move (flexible_starts=True), drop projects, or pass "
                 "respect_budget=False"
@@ -257,7 +259,7 @@ def _flexible_hires(
     formulation = build_formulation(portfolio, options)
     unforceable = [n for n in formulation.notes if n.startswith("cannot force in")]
     if unforceable:
-        raise ValueError(f"these projects cannot run in the horizon: {unforceable[0]}")
+        raise OptionsError(f"these projects cannot run in the horizon: {unforceable[0]}")
     blocks = [
         b
         for b in formulation.blocks
@@ -301,7 +303,7 @@ def _flexible_hires(
     result = solve(model, solver=solver, time_limit=time_limit, warm_start=warm)
     if result.values is None:
         if result.status == "infeasible":
-            raise ValueError(
+            raise OptionsError(
                 "the projects cannot all run within "
                 + ("the budget and their rules" if respect_budget else "their rules")
                 + ", whatever is hired"
@@ -311,7 +313,7 @@ def _flexible_hires(
                     else ""
                 )
             )
-        raise RuntimeError(
+        raise SolverError(
             f"the {solver} search found no start plan within {time_limit} s ({result.message}); "
             "allow more time (time_limit) or try solver='highs'"
         )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ..optimise import OptimiseOptions, Plan
 from ..portfolio import Portfolio
 from .demand import add_capacity
@@ -163,27 +164,29 @@ def _value_runs(
     from ..optimise import build_formulation, optimise
 
     if role not in portfolio.roles:
-        raise ValueError(f"unknown role {role!r}; valid: {', '.join(portfolio.roles)}")
+        raise OptionsError(f"unknown role {role!r}; valid: {', '.join(portfolio.roles)}")
     at = None
     if period is not None:
         try:
             at = pd.Period(period, freq=portfolio.horizon[0].freq)
         except (TypeError, ValueError) as err:
-            raise ValueError(
+            raise OptionsError(
                 f"period={period!r} is not a period like {portfolio.horizon[0]}"
             ) from err
         if at not in portfolio.horizon:
-            raise ValueError(
+            raise OptionsError(
                 f"period {at} is outside the horizon {portfolio.horizon[0]}..{portfolio.horizon[-1]}"
             )
     sizes = sorted({float(k) for k in steps})
     if not sizes or sizes[0] <= 0:
-        raise ValueError(
+        raise OptionsError(
             f"steps={tuple(steps)} must be one or more FTE amounts > 0, e.g. (1, 2, 3, 4)"
         )
     if baseline is not None:
         if not (baseline.portfolio is portfolio or baseline.portfolio == portfolio):
-            raise ValueError("the baseline plan was made for another portfolio; pass its portfolio")
+            raise OptionsError(
+                "the baseline plan was made for another portfolio; pass its portfolio"
+            )
         options = options or baseline.options
     options = (options or OptimiseOptions(time_limit=VALUE_TIME_LIMIT)).replace(
         shadow_prices=False, analysis=False

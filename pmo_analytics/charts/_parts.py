@@ -14,6 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from .theme import PALETTE, category_scale
 
 #: How a blank category (or other group) is shown.
@@ -26,7 +27,7 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> N
     """Raise ValueError naming the ``columns`` that ``frame`` (called ``what``) lacks."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(
+        raise OptionsError(
             f"{what} lacks the column(s) {', '.join(missing)}; it needs {', '.join(columns)}"
         )
 
@@ -36,7 +37,7 @@ def period_index(values: pd.Series, what: str) -> pd.PeriodIndex:
     try:
         return pd.PeriodIndex(values)
     except (TypeError, ValueError) as err:
-        raise ValueError(
+        raise OptionsError(
             f"{what} must hold periods (pd.Period or labels like 2027Q1): {err}"
         ) from err
 

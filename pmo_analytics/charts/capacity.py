@@ -14,6 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ._parts import period_labels, require_columns
 from .theme import DIVERGING_SCHEME, HEIGHT, WIDTH
 
@@ -59,7 +60,7 @@ def capacity_shortfall_heatmap(frame: pd.DataFrame, *, title: str | None = None)
     """
     require_columns(frame, _FRAME_COLUMNS, "the capacity frame")
     if frame.empty:
-        raise ValueError("the capacity frame is empty; pass capacity_demand(portfolio, ...)")
+        raise OptionsError("the capacity frame is empty; pass capacity_demand(portfolio, ...)")
     labels, order = period_labels(frame["period"])
     share = frame["utilisation"].astype(float).to_numpy()
     shortfall = frame["shortfall"].astype(float).to_numpy()
@@ -183,7 +184,7 @@ def value_of_hiring_chart(
     """
     require_columns(frame, _VALUE_COLUMNS, "the value-of-capacity frame")
     if frame.empty:
-        raise ValueError("the value-of-capacity frame is empty; pass value_of_capacity(...)")
+        raise OptionsError("the value-of-capacity frame is empty; pass value_of_capacity(...)")
     period = frame["period"].astype(str)
     series = np.where(period == "all", frame["role"].astype(str), frame["role"] + " in " + period)
     data = pd.DataFrame(

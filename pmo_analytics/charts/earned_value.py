@@ -16,6 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ..track import CURVE_SERIES, RagThresholds, rag_status
 from ._parts import MONEY_FORMAT, require_columns
 from .theme import HEIGHT, NOTE_COLOUR, PALETTE, RAG_COLOURS, RAG_SHAPES, WIDTH
@@ -71,7 +72,7 @@ def earned_value_chart(
     if projects is not None:
         unknown = sorted(set(projects) - set(curves["project_id"]))
         if unknown:
-            raise ValueError(
+            raise OptionsError(
                 f"no curves for {', '.join(unknown)}; projects in the frame: "
                 f"{', '.join(sorted(curves['project_id'].unique())[:20])}"
             )

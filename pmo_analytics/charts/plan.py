@@ -13,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ._parts import MONEY_FORMAT, group_labels, period_labels, require_columns, stacked_cost_bars
 from .theme import HEIGHT, INK_COLOUR, LIMIT_COLOUR, SEQUENTIAL_SCHEME, WIDTH
 
@@ -168,7 +169,7 @@ def capacity_heatmap(
     require_columns(utilisation, _UTILISATION_COLUMNS, "the utilisation frame")
     roles = utilisation[utilisation["resource"] != "budget"]
     if roles.empty:
-        raise ValueError("the utilisation frame has no role rows (resource other than 'budget')")
+        raise OptionsError("the utilisation frame has no role rows (resource other than 'budget')")
     labels, order = period_labels(roles["period"])
     used = roles["used"].astype(float).to_numpy()
     available = roles["available"].astype(float).to_numpy()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ._parts import MONEY_FORMAT, group_labels, require_columns, stacked_cost_bars
 from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, WIDTH, category_scale
 
@@ -127,7 +128,7 @@ def cost_vs_budget_chart(
     require_columns(utilisation, _UTILISATION_COLUMNS, "the utilisation frame")
     budget = utilisation[utilisation["resource"] == "budget"]
     if budget.empty:
-        raise ValueError(
+        raise OptionsError(
             "the utilisation frame has no budget rows (resource == 'budget'): the portfolio "
             "gives no budget.csv; chart demand against capacity instead"
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 import altair as alt
 
 from .. import safety
+from ..exceptions import OptionsError
 
 FORMATS = ("png", "svg", "html", "json")
 
@@ -44,7 +45,7 @@ def save_chart(
     target = Path(path)
     suffix = target.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise ValueError(f"cannot save a chart as .{suffix}; use one of: .{', .'.join(FORMATS)}")
+        raise OptionsError(f"cannot save a chart as .{suffix}; use one of: .{', .'.join(FORMATS)}")
     spec = chart_spec(chart)
     if suffix == "png":
         safety.write_bytes_atomic(target, vlc.vegalite_to_png(spec, scale=scale))

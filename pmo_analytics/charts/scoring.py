@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..exceptions import ArgumentTypeError
 from ._parts import require_columns
 from .theme import HEIGHT, INK_COLOUR, NEUTRAL_COLOUR, PALETTE, WIDTH
 
@@ -115,7 +116,7 @@ def ahp_weights_chart(result: object, *, title: str | None = None) -> alt.Chart:
 
     table = getattr(result, "stakeholder_weights", result)
     if not isinstance(table, pd.DataFrame):
-        raise TypeError("give an AHPResult or its stakeholder_weights frame")
+        raise ArgumentTypeError("give an AHPResult or its stakeholder_weights frame")
     require_columns(
         table, ("stakeholder", "criterion", "weight", "consistency_ratio"), "the AHP weights frame"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..exceptions import ArgumentTypeError, OptionsError
 from .theme import HEIGHT, INK_COLOUR, LIMIT_COLOUR, PALETTE, SEQUENTIAL_SCHEME, WIDTH
 
 
@@ -39,11 +40,11 @@ def tipping_point_chart(tipping: object, *, title: str | None = None) -> alt.Lay
     """
     frame = getattr(tipping, "tipping_points", tipping)
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError("give the tipping_points frame or a RankingSensitivity")
+        raise ArgumentTypeError("give the tipping_points frame or a RankingSensitivity")
     needed = ("criterion", "weight", "low", "high", "enters_at_low", "enters_at_high")
     missing = [c for c in needed if c not in frame.columns]
     if missing:
-        raise ValueError(
+        raise OptionsError(
             f"the tipping-point frame lacks {', '.join(missing)}; it needs {', '.join(needed)}"
         )
     data = frame.copy()
@@ -124,10 +125,10 @@ def rank_distribution_chart(
     """
     frame = getattr(sensitivity, "rank_distribution", sensitivity)
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError("give a RankingSensitivity or its rank_distribution frame")
+        raise ArgumentTypeError("give a RankingSensitivity or its rank_distribution frame")
     missing = [c for c in ("project_id", "rank", "probability") if c not in frame.columns]
     if missing:
-        raise ValueError(
+        raise OptionsError(
             f"the rank distribution lacks {', '.join(missing)}; it needs project_id, rank, probability"
         )
     projects = list(pd.unique(frame["project_id"].astype(str)))[: int(top)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..exceptions import ArgumentTypeError, OptionsError
 from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, SEQUENTIAL_SCHEME, WIDTH
 
 #: Colours of the core-index classes.
@@ -18,10 +19,10 @@ CORE_COLOURS: dict[str, str] = {"always": PALETTE[2], "sometimes": PALETTE[1], "
 def _frame(source: object, attribute: str, needed: tuple[str, ...]) -> pd.DataFrame:
     frame = getattr(source, attribute, source)
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"give a RobustnessResult or its {attribute} frame")
+        raise ArgumentTypeError(f"give a RobustnessResult or its {attribute} frame")
     missing = [c for c in needed if c not in frame.columns]
     if missing:
-        raise ValueError(
+        raise OptionsError(
             f"the {attribute} frame lacks {', '.join(missing)}; it needs {', '.join(needed)}"
         )
     return frame
@@ -143,7 +144,7 @@ def value_distribution_chart(
     """
     values = result if isinstance(result, pd.Series) else getattr(result, "values", None)
     if not isinstance(values, pd.Series):
-        raise TypeError("give a RobustnessResult or its values Series")
+        raise ArgumentTypeError("give a RobustnessResult or its values Series")
     if plan_value is None and hasattr(result, "plan"):
         plan_value = float(result.plan.value)
     data = pd.DataFrame({"value": values.dropna().to_numpy(dtype=float)})

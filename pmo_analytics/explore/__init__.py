@@ -18,7 +18,7 @@ from .ranges import UncertaintyRanges, uncertainty_ranges
 from .risk import risk_frontier
 from .scenario_files import parse_scenario, read_scenario
 from .scenario_runs import plan_scenario, run_scenarios, with_scenario_name
-from .scenarios import Scenario, ScenarioError, apply_scenario
+from .scenarios import Scenario, apply_scenario
 from .sweep import Level, sweep, tightest_bounds
 from .uncertainty import RobustnessResult, monte_carlo
 
@@ -29,7 +29,6 @@ __all__ = [
     "RobustnessResult",
     "Scenario",
     "ScenarioComparison",
-    "ScenarioError",
     "UncertaintyRanges",
     "apply_scenario",
     "contingency_portfolio",

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .._vocab import DEPENDENCY_KINDS, NEEDS_KINDS
+from ..exceptions import OptionsError
 from ..optimise import (
     CAUSE,
     Formulation,
@@ -96,7 +98,7 @@ def _system(
 def _cause(rows: pd.DataFrame, broken: np.ndarray, overrun: np.ndarray) -> str:
     """The optimiser's vocabulary for what broke: dependency first, then the worst overrun."""
     families = rows["family"].to_numpy()[broken]
-    if np.isin(families, ["requires", "follows", "excludes"]).any():
+    if np.isin(families, DEPENDENCY_KINDS).any():
         return "dependency"
     worst = int(np.argmax(overrun))
     family = families[worst]
@@ -108,7 +110,7 @@ def _cause(rows: pd.DataFrame, broken: np.ndarray, overrun: np.ndarray) -> str:
 def _rank(formulation: Formulation, portfolio: Portfolio, by: str) -> pd.DataFrame:
     """Every candidate in list order: committed work first, then by ``by`` (ties by id)."""
     if by not in RANK_BY:
-        raise ValueError(f"by={by!r} is not a ranking; use one of {', '.join(RANK_BY)}")
+        raise OptionsError(f"by={by!r} is not a ranking; use one of {', '.join(RANK_BY)}")
     candidates = formulation.projects
     projects = portfolio.projects.loc[candidates.index]
     cost = portfolio.total_cost().reindex(candidates.index)
@@ -144,7 +146,7 @@ def _rank(formulation: Formulation, portfolio: Portfolio, by: str) -> pd.DataFra
 def _prerequisites(portfolio: Portfolio, candidates: pd.Index) -> dict[str, list[str]]:
     """project_id → the candidates it requires or follows (completed ones are done)."""
     deps = portfolio.dependencies
-    deps = deps[deps["kind"].isin(["requires", "follows"]) & deps["project_id"].isin(candidates)]
+    deps = deps[deps["kind"].isin(NEEDS_KINDS) & deps["project_id"].isin(candidates)]
     done = portfolio.projects["status"].eq("completed")
     deps = deps[~deps["other_id"].map(done).fillna(False).astype(bool)]
     return {pid: sorted(group["other_id"]) for pid, group in deps.groupby("project_id")}

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..exceptions import ArgumentTypeError, OptionsError
 from ..optimise import Plan
 
 __all__ = [
@@ -123,7 +124,7 @@ def compare_plans(
     'now'
     """
     if not plans:
-        raise ValueError("no plans to compare")
+        raise OptionsError("no plans to compare")
     names = list(plans)
     baseline = names[0]
     selection = pd.DataFrame({n: p.schedule["selected"] for n, p in plans.items()})
@@ -209,14 +210,14 @@ def _measures(plan: Plan) -> dict:
 def _check_pair(optimal_plan: Plan, ranked_plan: Plan) -> None:
     for label, plan in (("optimal_plan", optimal_plan), ("ranked_plan", ranked_plan)):
         if not isinstance(plan, Plan):
-            raise TypeError(f"{label} must be a Plan, not {type(plan).__name__}")
+            raise ArgumentTypeError(f"{label} must be a Plan, not {type(plan).__name__}")
         if not plan.is_solution():
-            raise ValueError(
+            raise OptionsError(
                 f"{label} has no selection (status {plan.status!r}); compare plans that are "
                 "optimal or feasible"
             )
     if not optimal_plan.schedule.index.equals(ranked_plan.schedule.index):
-        raise ValueError(
+        raise OptionsError(
             "the two plans are of different portfolios (their project ids differ); compare "
             "plans of one portfolio"
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..exceptions import OptionsError
 from ..portfolio import Portfolio
 from .ranges import (
     DISTRIBUTIONS,
@@ -65,7 +66,7 @@ def contingency_portfolio(
     quantiles = {"quantile": quantile, "demand_quantile": demand_quantile}
     for name, q in quantiles.items():
         if q is not None and not 0.0 < float(q) < 1.0:
-            raise ValueError(f"{name}={q!r} must be a probability strictly between 0 and 1")
+            raise OptionsError(f"{name}={q!r} must be a probability strictly between 0 and 1")
     check_choice("distribution", distribution, DISTRIBUTIONS)
     ranges = uncertainty_ranges(portfolio, cost_spread=cost_spread, demand_spread=demand_spread)
     return with_figures(

@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimise import Formulation, OptimiseOptions, Plan
     from ..portfolio import Portfolio
@@ -247,7 +249,7 @@ def as_levels(values: object, what: str, *, empty: bool = False) -> np.ndarray:
         or not np.isfinite(array).all()
         or (array < 0).any()
     ):
-        raise ValueError(f"{what}; got {values!r}")
+        raise OptionsError(f"{what}; got {values!r}")
     return array
 
 
@@ -300,7 +302,7 @@ def efficient_frontier(
     options = batch_options(options)
     check_inputs(portfolio, options)
     if budget_scales is not None and levels is not None:
-        raise ValueError("give budget_scales or levels, not both")
+        raise OptionsError("give budget_scales or levels, not both")
     if not portfolio.has_budget and options.budget is None:
         reference = float(portfolio.total_cost().reindex(portfolio.candidates()).sum())
         options = options.replace(budget=reference)

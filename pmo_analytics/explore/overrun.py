@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ..portfolio import Portfolio
 from .ranges import Draws, Spread, monte_carlo_draws
 
@@ -122,7 +123,7 @@ def overrun_risk(
 def check_same_horizon(portfolio: Portfolio, plan: Plan | None) -> None:
     """Refuse a plan made over another horizon than the portfolio's."""
     if plan is not None and tuple(plan.portfolio.horizon) != tuple(portfolio.horizon):
-        raise ValueError(
+        raise OptionsError(
             f"the plan's horizon {plan.portfolio.horizon[0]}..{plan.portfolio.horizon[-1]} is not "
             f"the portfolio's {portfolio.horizon[0]}..{portfolio.horizon[-1]}"
         )

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ..portfolio import Portfolio
 
 DISTRIBUTIONS = ("pert", "triangular")
@@ -83,12 +84,12 @@ def _spread(name: str, spread: Spread) -> tuple[float, float]:
     elif isinstance(spread, tuple | list) and len(spread) == 2:
         down, up = (float(s) for s in spread)
     else:
-        raise ValueError(
+        raise OptionsError(
             f"{name}={spread!r} is not valid; give a share like 0.2 (±20 %) or a pair "
             "(down, up) like (0.1, 0.4)"
         )
     if not (0.0 <= down <= 1.0 and 0.0 <= up and np.isfinite(up)):
-        raise ValueError(
+        raise OptionsError(
             f"{name}={spread!r} is not valid: the downward share must lie in [0, 1] and the "
             "upward share must be zero or more"
         )
@@ -175,7 +176,7 @@ def uncertainty_ranges(
 def check_choice(name: str, value: str, valid: tuple[str, ...]) -> None:
     """Refuse ``value`` unless it is one of ``valid`` (e.g. a distribution's name)."""
     if value not in valid:
-        raise ValueError(f"{name}={value!r} is not valid; use one of {', '.join(valid)}")
+        raise OptionsError(f"{name}={value!r} is not valid; use one of {', '.join(valid)}")
 
 
 def inverse_cdf(
@@ -302,14 +303,14 @@ def monte_carlo_draws(
     when nothing is uncertain (no range column and no spread).
     """
     if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer) or n_samples < 1:
-        raise ValueError(f"n_samples={n_samples!r} must be a whole number of at least 1")
+        raise OptionsError(f"n_samples={n_samples!r} must be a whole number of at least 1")
     check_choice("distribution", distribution, DISTRIBUTIONS)
     check_choice("correlation", correlation, CORRELATIONS)
     ranges = uncertainty_ranges(
         portfolio, cost_spread=cost_spread, demand_spread=demand_spread, value_spread=value_spread
     )
     if ranges.is_certain:
-        raise ValueError(
+        raise OptionsError(
             "nothing is uncertain: give cost_low/cost_high, fte_low/fte_high or "
             "value_low/value_high columns, or a cost_spread, demand_spread or value_spread"
         )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from .frontier import Frontier, as_levels, assemble_frontier, batch_options
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -164,12 +165,12 @@ def risk_frontier(
     options = batch_options(options)
     check_inputs(portfolio, options)
     if "risk" not in portfolio.projects or portfolio.projects["risk"].isna().all():
-        raise ValueError(
+        raise OptionsError(
             "the portfolio gives no risk: add a risk column (probability of failure in [0, 1]) "
             "to projects.csv"
         )
     if epsilons is None and (not isinstance(n_points, int) or n_points < 2):
-        raise ValueError(f"n_points must be a whole number ≥ 2; got {n_points!r}")
+        raise OptionsError(f"n_points must be a whole number ≥ 2; got {n_points!r}")
     formulation = build_formulation(portfolio, options)
     coefficients = exposure_coefficients(portfolio, formulation)
     today, least = run_parallel(

@@ -29,7 +29,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..optimise import BALANCE_MEASURES, SOLVERS, VALUE_BASES, BalanceRule
+from .._vocab import BALANCE_MEASURES, SOLVERS, VALUE_BASES
+from ..optimise import BalanceRule
 from .scenarios import (
     NO_VALUE,
     CapacityChange,
@@ -336,7 +337,7 @@ def parse_scenario(data: Mapping[str, Any], *, source: str = "") -> Scenario:
     >>> parse_scenario({"budget": {"scale": "lots"}})
     Traceback (most recent call last):
     ...
-    pmo_analytics.explore.scenarios.ScenarioError: 1 problem in the scenario:
+    pmo_analytics.exceptions.ScenarioError: 1 problem in the scenario:
       - budget.scale = "lots": must be a number ≥ 0
     """
     c = _Checker()

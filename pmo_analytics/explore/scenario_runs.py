@@ -14,9 +14,10 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..exceptions import ArgumentTypeError, OptionsError, ScenarioError
 from .comparison import ScenarioComparison, compare_plans
 from .scenario_files import parse_scenario, read_scenario
-from .scenarios import Scenario, ScenarioError, apply_scenario, problem
+from .scenarios import Scenario, apply_scenario, problem
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimise import OptimiseOptions, Plan
@@ -68,7 +69,7 @@ def _as_scenario(item: Scenario | str | os.PathLike[str] | Mapping[str, Any], i:
     elif isinstance(item, Mapping):
         scenario = parse_scenario(item, source=f"#{i + 1}")
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"scenario #{i + 1} is a {type(item).__name__}; give a Scenario, a .toml path or a dict"
         )
     return scenario if scenario.name else dataclasses.replace(scenario, name=f"scenario {i + 1}")
@@ -128,7 +129,7 @@ def run_scenarios(
     if base is not None:
         named.insert(0, Scenario(name=base))
     if not named:
-        raise ValueError("no scenarios to run: give at least one, or keep the base run")
+        raise OptionsError("no scenarios to run: give at least one, or keep the base run")
     names = [s.name for s in named]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:

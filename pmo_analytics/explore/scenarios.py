@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from ..exceptions import Problem, ScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -62,36 +64,11 @@ _NOT_GROUPS = (
     "strategic_value",
 )
 
-Problem = tuple[str, str, str]
 #: The value of a problem that concerns a key, not the value written there.
 NO_VALUE = object()
 
 
 # --------------------------------------------------------------------------- the error
-class ScenarioError(ValueError):
-    """A scenario breaks the scenario contract; ``.problems`` lists every problem found.
-
-    ``.problems`` is a list of ``(key, value, rule)``: the key path as written in the file
-    (``capacity.add[0].role``), the offending value as TOML text and what would be valid.
-
-    Examples
-    --------
-    >>> err = ScenarioError([("budget.scale", "-1", "must be a number ≥ 0")], source="cut.toml")
-    >>> print(err)
-    1 problem in scenario cut.toml:
-      - budget.scale = -1: must be a number ≥ 0
-    """
-
-    def __init__(self, problems: Iterable[Problem], *, source: str = "") -> None:
-        self.problems = [tuple(p) for p in problems]
-        self.source = source
-        n = len(self.problems)
-        where = f"scenario {source}" if source else "the scenario"
-        lines = [f"{n} problem{'s' if n != 1 else ''} in {where}:"]
-        for key, value, rule in self.problems:
-            shown = f"{key} = {value}" if value != "" else key
-            lines.append(f"  - {shown}: {rule}")
-        super().__init__("\n".join(lines))
 
 
 def toml_key(name: Any) -> str:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ..exceptions import SolverError
 from ..optimise import Formulation, OptimiseOptions, Plan
 from ..portfolio import Portfolio
 
@@ -126,7 +127,7 @@ def never_falls(
         if best is not None and _falls_below(plan, best):
             plan = resolve(i, best)
             if _falls_below(plan, best):
-                raise RuntimeError(
+                raise SolverError(
                     f"level {i} of the sweep is worth {plan.objective:,.6g} even when searched "
                     f"from a tighter level's plan worth {best.objective:,.6g}: the optimiser "
                     "rejected that plan as a start, though it satisfies this looser limit"

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ..portfolio import Portfolio
 from .overrun import check_same_horizon, plan_overrun
 from .ranges import Draws, Spread, monte_carlo_draws, with_figures
@@ -225,7 +226,7 @@ def monte_carlo(
 
     lo, hi = thresholds
     if not 0.0 <= lo < hi <= 1.0:
-        raise ValueError(f"thresholds={thresholds!r} must be two shares 0 <= low < high <= 1")
+        raise OptionsError(f"thresholds={thresholds!r} must be two shares 0 <= low < high <= 1")
     draws = monte_carlo_draws(
         portfolio,
         n_samples=n_samples,

@@ -13,20 +13,16 @@ from .assemble import assemble_plan
 from .blocks import Block, placed_entries
 from .check import check_plan
 from .formulation import Formulation, build_formulation, with_rhs
-from .options import BALANCE_MEASURES, SOLVERS, VALUE_BASES, BalanceRule, OptimiseOptions
+from .options import BalanceRule, OptimiseOptions
 from .plan import Plan
 from .reasons import CAUSE, exclusion_reasons, option_collisions, row_table
-from .run import InfeasiblePlanError, check_inputs, optimise, solve_formulation
+from .run import check_inputs, optimise, solve_formulation
 
 __all__ = [
-    "BALANCE_MEASURES",
     "CAUSE",
-    "SOLVERS",
-    "VALUE_BASES",
     "Block",
     "BalanceRule",
     "Formulation",
-    "InfeasiblePlanError",
     "OptimiseOptions",
     "Plan",
     "assemble_plan",

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..portfolio import CLOSED_STATUSES, project_load
+from .._vocab import CLOSED_STATUSES, NEEDS_KINDS
+from ..portfolio import project_load
 from .plan import Plan
 
 VIOLATION_COLUMNS = ["rule", "subject", "period", "detail"]
@@ -148,7 +149,7 @@ def check_plan(plan: Plan, portfolio=None, *, tolerance: float = 1e-6) -> pd.Dat
         p, o, kind = dep.project_id, dep.other_id, dep.kind
         if kind == "excludes" and p in chosen and o in chosen:
             add("excludes", p, None, f"selected together with {o}, which it excludes")
-        if kind in ("requires", "follows") and p in chosen:
+        if kind in NEEDS_KINDS and p in chosen:
             if projects.at[o, "status"] == "completed":
                 continue
             if o not in chosen:

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._vocab import CLOSED_STATUSES, DEPENDENCY_KINDS
+from ..exceptions import UnknownNameError
+
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import Plan
 
@@ -105,7 +108,7 @@ def _blockers(plan: Plan, project_id: str, col: int) -> tuple[list[str], list[st
             )
         elif row.family == "total_budget":
             needs.append(f"{_money(row.need)} of the total budget where {_money(left)} remain")
-        elif row.family in ("requires", "follows", "excludes"):
+        elif row.family in DEPENDENCY_KINDS:
             rules.append(_dependency_text(plan, row.family, int(row.row), project_id))
         elif row.family == "balance":
             rules.append("it would upset a balance rule on the portfolio's mix")
@@ -144,12 +147,12 @@ def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str
     """Why ``project_id`` is in or out of ``plan``, in plain words (see :meth:`Plan.explain`)."""
     schedule = plan.schedule
     if project_id not in schedule.index:
-        raise KeyError(
+        raise UnknownNameError(
             f"{project_id!r} is not a project of this portfolio (e.g. {', '.join(schedule.index[:3])})"
         )
     row = schedule.loc[project_id]
     name = f"{project_id} {row['name']}"
-    candidates = schedule[~schedule["reason"].isin(["completed", "cancelled"])]
+    candidates = schedule[~schedule["reason"].isin(CLOSED_STATUSES)]
     rank = (
         int(candidates["value"].rank(ascending=False, method="min").get(project_id, np.nan))
         if project_id in candidates.index and pd.notna(row["value"])
@@ -171,7 +174,7 @@ def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str
             f"{why}. {value_text}, cost {_money(row['cost'])}."
         )
     reason = row["reason"]
-    if reason in ("completed", "cancelled"):
+    if reason in CLOSED_STATUSES:
         return f"{name} is not a candidate: its status is {reason}."
     if reason == "forced_out":
         return f"{name} is not in the plan: it was forced out. {value_text}."

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..portfolio import CLOSED_STATUSES, Portfolio, project_load
+from .._vocab import CLOSED_STATUSES
+from ..exceptions import OptionsError
+from ..portfolio import Portfolio, project_load
 from .blocks import Block, grouped_block, per_project_block, placed_entries
 from .options import OptimiseOptions
 from .rules import balance_blocks, dependency_blocks
@@ -102,7 +104,7 @@ def with_rhs(
         blocks.append(block)
     if not found:
         families = ", ".join(b.family for b in formulation.blocks)
-        raise ValueError(f"the formulation has no {family!r} block; it has: {families}")
+        raise OptionsError(f"the formulation has no {family!r} block; it has: {families}")
     return dataclasses.replace(formulation, blocks=blocks)
 
 

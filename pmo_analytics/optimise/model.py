@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from ..exceptions import OptionsError
 from .formulation import Formulation
 
 _SENSE = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
@@ -252,7 +253,7 @@ def solve(
                 **({"mip_max_nodes": int(node_limit)} if node_limit is not None else {}),
             )
         else:
-            raise ValueError(f"solver={solver!r} is not valid; use 'cbc' or 'highs'")
+            raise OptionsError(f"solver={solver!r} is not valid; use 'cbc' or 'highs'")
         t0 = time.perf_counter()
         try:
             prob.solve(engine)

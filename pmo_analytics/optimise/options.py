@@ -10,9 +10,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-SOLVERS = ("cbc", "highs")
-VALUE_BASES = ("value", "npv", "risk_adjusted")
-BALANCE_MEASURES = ("spend", "count")
+from .._vocab import BALANCE_MEASURES, SOLVERS, VALUE_BASES
+from ..exceptions import OptionsError
 
 
 @dataclass(frozen=True)
@@ -45,23 +44,23 @@ class BalanceRule:
 
     def __post_init__(self) -> None:
         if self.min_share is None and self.max_share is None:
-            raise ValueError(
+            raise OptionsError(
                 f"balance rule for {self.by}={self.group!r} needs min_share or max_share"
             )
         for name in ("min_share", "max_share"):
             share = getattr(self, name)
             if share is not None and not 0.0 <= share <= 1.0:
-                raise ValueError(f"balance rule {name}={share} must lie in [0, 1]")
+                raise OptionsError(f"balance rule {name}={share} must lie in [0, 1]")
         if (
             self.min_share is not None
             and self.max_share is not None
             and self.min_share > self.max_share
         ):
-            raise ValueError(
+            raise OptionsError(
                 f"balance rule min_share {self.min_share} exceeds max_share {self.max_share}"
             )
         if self.measure not in BALANCE_MEASURES:
-            raise ValueError(
+            raise OptionsError(
                 f"balance measure {self.measure!r} is not valid; use one of {', '.join(BALANCE_MEASURES)}"
             )
 
@@ -159,30 +158,30 @@ class OptimiseOptions:
         object.__setattr__(self, "force_out", tuple(self.force_out))
         object.__setattr__(self, "balance", tuple(self.balance))
         if self.solver not in SOLVERS:
-            raise ValueError(
+            raise OptionsError(
                 f"solver={self.solver!r} is not valid; use one of {', '.join(SOLVERS)}"
             )
         if self.value_basis not in VALUE_BASES:
-            raise ValueError(
+            raise OptionsError(
                 f"value_basis={self.value_basis!r} is not valid; use one of {', '.join(VALUE_BASES)}"
             )
         if self.time_limit is not None and not self.time_limit > 0:
-            raise ValueError(f"time_limit={self.time_limit} must be a positive number of seconds")
+            raise OptionsError(f"time_limit={self.time_limit} must be a positive number of seconds")
         if not 0.0 <= self.gap < 1.0:
-            raise ValueError(f"gap={self.gap} must be a fraction in [0, 1)")
+            raise OptionsError(f"gap={self.gap} must be a fraction in [0, 1)")
         if self.budget is not None and self.budget < 0:
-            raise ValueError(f"budget={self.budget} must not be negative")
+            raise OptionsError(f"budget={self.budget} must not be negative")
         if self.max_starts_per_period is not None and self.max_starts_per_period < 0:
-            raise ValueError("max_starts_per_period must not be negative")
+            raise OptionsError("max_starts_per_period must not be negative")
         if self.node_limit is not None and self.node_limit < 1:
-            raise ValueError(f"node_limit={self.node_limit} must be at least 1")
+            raise OptionsError(f"node_limit={self.node_limit} must be at least 1")
         if self.threads < 1:
-            raise ValueError(f"threads={self.threads} must be at least 1")
+            raise OptionsError(f"threads={self.threads} must be at least 1")
         if self.churn_penalty < 0 or self.termination_cost < 0:
-            raise ValueError("churn_penalty and termination_cost must not be negative")
+            raise OptionsError("churn_penalty and termination_cost must not be negative")
         overlap = sorted(set(self.force_in) & set(self.force_out))
         if overlap:
-            raise ValueError(f"projects both forced in and forced out: {', '.join(overlap)}")
+            raise OptionsError(f"projects both forced in and forced out: {', '.join(overlap)}")
 
     def replace(self, **changes: object) -> OptimiseOptions:
         """A copy with some options changed."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .._vocab import PLAN_STATUSES
 from .options import OptimiseOptions
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,7 +35,7 @@ PLAN_COLUMNS = [
     "cost",
     "reason",
 ]
-STATUSES = ("optimal", "feasible", "infeasible", "not_solved")
+STATUSES = PLAN_STATUSES
 #: Columns of ``Plan.binding``: the budget and capacity limits that bind, most valuable first.
 BINDING_COLUMNS = [
     "resource",

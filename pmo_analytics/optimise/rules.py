@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._vocab import NEEDS_KINDS
+from ..exceptions import OptionsError
 from ..portfolio import Portfolio
 from .blocks import Block
 from .options import OptimiseOptions
@@ -48,9 +50,7 @@ def dependency_blocks(
     # start options (forced out, cancelled, no window) keeps p out.
     done = projects["status"].eq("completed").to_numpy()
     chain = deps[
-        deps["kind"].isin(["requires", "follows"]).to_numpy()
-        & has_options[deps["p"]]
-        & ~done[deps["o"]]
+        deps["kind"].isin(NEEDS_KINDS).to_numpy() & has_options[deps["p"]] & ~done[deps["o"]]
     ]
     chain = chain.reset_index(drop=True)
     if len(chain):
@@ -109,7 +109,7 @@ def balance_blocks(
     rows, entries = [], []
     for i, rule in enumerate(options.balance):
         if rule.by not in projects.columns:
-            raise ValueError(
+            raise OptionsError(
                 f"balance rule by={rule.by!r}: not a projects column; valid: {', '.join(map(str, projects.columns))}"
             )
         member = (

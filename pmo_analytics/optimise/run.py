@@ -15,6 +15,8 @@ import time
 
 import numpy as np
 
+from .._vocab import CLOSED_STATUSES
+from ..exceptions import OptionsError
 from ..portfolio import Portfolio
 from .assemble import assemble_plan
 from .diagnose import diagnose_infeasibility, elastic_solve
@@ -24,37 +26,26 @@ from .options import OptimiseOptions
 from .plan import Plan
 
 
-class InfeasiblePlanError(RuntimeError):
-    """No plan satisfies the rules; ``.plan.diagnosis`` says which limits conflict."""
-
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-        lines = "\n".join(f"  - {m}" for m in plan.diagnosis["message"])
-        super().__init__(
-            "no plan satisfies the rules; the smallest relaxation that would:\n" + lines
-        )
-
-
 def check_inputs(portfolio: Portfolio, options: OptimiseOptions) -> None:
     """Refuse options that name unknown or closed projects, or a basis with no values."""
     projects = portfolio.projects
     unknown = sorted((set(options.force_in) | set(options.force_out)) - set(projects.index))
     if unknown:
-        raise ValueError(
+        raise OptionsError(
             f"unknown project ids in force_in/force_out: {', '.join(unknown)} "
             f"(the portfolio has {', '.join(projects.index[:3])}, …)"
         )
-    closed = projects.index[projects["status"].isin(["completed", "cancelled"])]
+    closed = projects.index[projects["status"].isin(CLOSED_STATUSES)]
     forced_closed = sorted(set(options.force_in) & set(closed))
     if forced_closed:
-        raise ValueError(
+        raise OptionsError(
             f"cannot force in completed or cancelled projects: {', '.join(forced_closed)}"
         )
     if options.value_basis != "npv":
         candidates = portfolio.candidates()
         missing = projects.loc[candidates, "strategic_value"].isna()
         if missing.all() and len(candidates):
-            raise ValueError(
+            raise OptionsError(
                 "the portfolio gives no strategic value: add a value column to projects.csv or "
                 "scores.csv with criteria.csv (or optimise with value_basis='npv')"
             )

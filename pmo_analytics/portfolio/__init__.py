@@ -12,26 +12,22 @@ from __future__ import annotations
 
 from .cells import FALSE_WORDS, TRUE_WORDS, parse_numbers, period_codes
 from .container import Portfolio, make_portfolio
-from .io import PortfolioWarning, load_portfolio, write_portfolio
+from .io import load_portfolio, write_portfolio
 from .overview import project_overview, spend_by_group
-from .schema import CLOSED_STATUSES, DERIVED_PROJECT_COLUMNS
+from .schema import DERIVED_PROJECT_COLUMNS
 from .summary import portfolio_summary_text
 from .synthetic import generate_portfolio
 from .utilisation import earliest_starts, project_load, utilisation
-from .validation import PortfolioValidationError, ProblemLog, RawTable, format_problems
+from .validation import ProblemLog, RawTable
 
 __all__ = [
-    "CLOSED_STATUSES",
     "DERIVED_PROJECT_COLUMNS",
     "FALSE_WORDS",
     "Portfolio",
-    "PortfolioValidationError",
-    "PortfolioWarning",
     "ProblemLog",
     "RawTable",
     "TRUE_WORDS",
     "earliest_starts",
-    "format_problems",
     "generate_portfolio",
     "load_portfolio",
     "make_portfolio",

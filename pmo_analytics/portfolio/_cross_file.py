@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._vocab import CLOSED_STATUSES
+from ..exceptions import AHPInputError
 from ..periods import NAT_ORDINAL
 from ._dependency_cycles import check_dependencies
 from .cells import text_isin, text_positions
-from .schema import CLOSED_STATUSES
 from .validation import ProblemLog, RawTable
 
 
@@ -77,7 +78,7 @@ def check_judgements(
         & (a != b).to_numpy()
         & ratio.between(1 / 9, 9.0).to_numpy()
     )
-    from ..scoring import AHPInputError, criteria_weights
+    from ..scoring import criteria_weights
 
     try:
         criteria_weights(

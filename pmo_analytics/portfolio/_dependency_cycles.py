@@ -15,6 +15,7 @@ from collections import deque
 import numpy as np
 import pandas as pd
 
+from .._vocab import NEEDS_KINDS
 from .cells import encode_text
 from .validation import ProblemLog, RawTable
 
@@ -79,7 +80,7 @@ def check_dependencies(
     self_ref = (deps["project_id"].notna() & (deps["project_id"] == deps["other_id"])).to_numpy()
     log.add_rows(raw, self_ref, "other_id", deps["other_id"], "a project cannot depend on itself")
     chain = (
-        deps["kind"].isin(["requires", "follows"]).to_numpy()
+        deps["kind"].isin(NEEDS_KINDS).to_numpy()
         & deps["project_id"].notna().to_numpy()
         & deps["other_id"].notna().to_numpy()
         & ~self_ref

@@ -24,7 +24,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .schema import CLOSED_STATUSES, DERIVED_PROJECT_COLUMNS, TABLES
+from .._vocab import CLOSED_STATUSES
+from ..exceptions import ArgumentTypeError
+from .schema import DERIVED_PROJECT_COLUMNS, TABLES
 
 _LONG_TABLES = (
     "cashflows",
@@ -81,7 +83,9 @@ class Portfolio:
     ) -> None:
         unknown = set(tables) - set(_LONG_TABLES)
         if unknown:
-            raise TypeError(f"unknown tables {sorted(unknown)}; valid: {', '.join(_LONG_TABLES)}")
+            raise ArgumentTypeError(
+                f"unknown tables {sorted(unknown)}; valid: {', '.join(_LONG_TABLES)}"
+            )
         stored = {"projects": projects}
         for name in _LONG_TABLES:
             stored[name] = tables[name] if name in tables else _empty_table(name)
@@ -206,7 +210,7 @@ class Portfolio:
         horizon = changes.pop("horizon", self._horizon)
         unknown = set(changes) - set(tables)
         if unknown:
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"cannot replace {sorted(unknown)}; valid: projects, horizon, {', '.join(_LONG_TABLES)}"
             )
         tables.update(changes)  # type: ignore[arg-type]

@@ -18,6 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from .. import safety
+from ..exceptions import (
+    AHPInputError,
+    PortfolioNotFoundError,
+    PortfolioValidationError,
+    PortfolioWarning,
+    format_problems,
+)
 from ._cross_file import check_cross_file
 from ._excel import read_workbook_tables, write_sheets
 from ._horizon import choose_frequency, determine_horizon
@@ -25,19 +32,13 @@ from ._raw_tables import read_csv_table
 from .container import Portfolio, make_portfolio
 from .schema import DERIVED_PROJECT_COLUMNS, TABLES
 from .validation import (
-    PortfolioValidationError,
     ProblemLog,
     RawTable,
     empty_raw_table,
-    format_problems,
     parse_table,
 )
 
 WORKBOOK_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm")
-
-
-class PortfolioWarning(UserWarning):
-    """Something in the portfolio was accepted but deserves a look (see ``Portfolio.warnings``)."""
 
 
 def read_raw_tables(
@@ -52,7 +53,7 @@ def read_raw_tables(
     warnings = warnings if warnings is not None else ProblemLog()
     root = Path(path)
     if not root.exists():
-        raise FileNotFoundError(
+        raise PortfolioNotFoundError(
             f"{root} does not exist (give a folder of CSV files or an .xlsx workbook)"
         )
     found: dict[str, RawTable | None] = {}  # None: present but unreadable
@@ -88,7 +89,9 @@ def read_raw_tables(
         found = sheets if sheets is not None else dict.fromkeys(TABLES)
         source_of, missing = f"{root.name}[{{name}}]", "required sheet missing"
     else:
-        raise FileNotFoundError(f"{root} is neither a folder of CSV files nor an .xlsx workbook")
+        raise PortfolioNotFoundError(
+            f"{root} is neither a folder of CSV files nor an .xlsx workbook"
+        )
     raws = {}
     for name, spec in TABLES.items():
         table = found.get(name)
@@ -155,7 +158,6 @@ def load_portfolio(
             tables[name] = tables[name][inside.to_numpy()].reset_index(drop=True)
     warnings = warn.frame()
     projects = tables.pop("projects").set_index("project_id")
-    from ..scoring import AHPInputError
 
     try:
         portfolio = make_portfolio(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..exceptions import UnknownNameError
 from .container import Portfolio
 from .utilisation import project_load
 
@@ -107,7 +108,9 @@ def spend_by_group(
     projects = portfolio.projects
     if by not in projects.columns:
         valid = ", ".join(str(c) for c in projects.columns)
-        raise KeyError(f"cannot group spend by {by!r}: not a projects column; valid: {valid}")
+        raise UnknownNameError(
+            f"cannot group spend by {by!r}: not a projects column; valid: {valid}"
+        )
     spend, _ = project_load(portfolio, starts)
     group = spend["project_id"].map(
         projects[by].astype(object).where(projects[by].notna(), "(none)")

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-STATUSES: tuple[str, ...] = (
-    "proposed",
-    "approved",
-    "in_flight",
-    "on_hold",
-    "completed",
-    "cancelled",
-)
-#: Statuses that are not candidates for the plan (their work is over).
-CLOSED_STATUSES: tuple[str, ...] = ("completed", "cancelled")
+from .._vocab import CLOSED_STATUSES, DEPENDENCY_KINDS, STATUSES
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "DEPENDENCY_KINDS",
+    "DERIVED_PROJECT_COLUMNS",
+    "STATUSES",
+    "TABLES",
+    "ColumnSpec",
+    "TableSpec",
+]
+
 DIRECTIONS: tuple[str, ...] = ("benefit", "cost")
-DEPENDENCY_KINDS: tuple[str, ...] = ("requires", "follows", "excludes")
 
 
 @dataclass(frozen=True)

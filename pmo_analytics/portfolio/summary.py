@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._vocab import STATUSES
 from ..periods import FREQUENCIES
 from .container import Portfolio
-from .schema import STATUSES
 from .utilisation import earliest_starts, utilisation
 
 _NO_CATEGORY = "(none)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._vocab import DEPENDENCY_KINDS
 from .container import Portfolio, make_portfolio
 
 CATEGORIES = ("Run", "Grow", "Transform")
@@ -236,7 +237,7 @@ def generate_portfolio(
         b = rng.choice(free, size=n_dep)
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         keep = lo != hi
-        kinds = rng.choice(["requires", "follows", "excludes"], size=n_dep)
+        kinds = rng.choice(list(DEPENDENCY_KINDS), size=n_dep)
         dependencies = (
             pd.DataFrame(
                 {"project_id": ids[hi[keep]], "other_id": ids[lo[keep]], "kind": kinds[keep]}

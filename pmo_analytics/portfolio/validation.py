@@ -17,71 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..exceptions import PROBLEM_COLUMNS
 from ..periods import NAT_ORDINAL
 from .cells import encode_text, parse_cells
 from .schema import TABLES, ColumnSpec, TableSpec
-
-PROBLEM_COLUMNS = ["file", "row", "column", "value", "rule"]
-
-
-class PortfolioValidationError(ValueError):
-    """The portfolio breaks the data contract; ``.problems`` lists every problem found.
-
-    ``.problems`` is a DataFrame with the columns file, row, column, value, rule (row as the
-    user sees it in the file, header = row 1; missing where a problem concerns a whole file).
-    The message is the same list as a readable table.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> problems = pd.DataFrame({"file": ["budget.csv"], "row": [3], "column": ["amount"],
-    ...                          "value": ["-5"], "rule": ["must not be negative"]})
-    >>> print(PortfolioValidationError(problems, source="q3"))
-    1 problem in q3:
-    file        row  column  value  rule
-    budget.csv    3  amount  -5     must not be negative
-    """
-
-    def __init__(self, problems: pd.DataFrame, *, source: str = "portfolio") -> None:
-        self.problems = problems.reset_index(drop=True)
-        self.source = source
-        super().__init__(self._message())
-
-    def _message(self) -> str:
-        n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in {self.source}:"
-        return head + "\n" + format_problems(self.problems)
-
-
-def format_problems(problems: pd.DataFrame) -> str:
-    """A readable fixed-width table of problems (as printed by the command line).
-
-    Text columns are aligned left, row numbers right; values longer than 40 characters are
-    cut with an ellipsis.
-    """
-    shown = pd.DataFrame(
-        {
-            "file": problems["file"].astype("str").fillna(""),
-            "row": problems["row"].astype("Int64").astype("string").fillna("").astype("str"),
-            "column": problems["column"].astype("str").fillna(""),
-            "value": problems["value"].astype("str").fillna(""),
-            "rule": problems["rule"].astype("str").fillna(""),
-        }
-    )
-    long = shown["value"].str.len() > 40
-    shown["value"] = shown["value"].where(~long, shown["value"].str.slice(0, 39) + "…")
-    parts = []
-    for column in PROBLEM_COLUMNS:
-        cells = pd.concat([pd.Series([column]), shown[column]], ignore_index=True)
-        if column == "rule":
-            parts.append(cells)
-            continue
-        width = int(cells.str.len().max())
-        parts.append(cells.str.rjust(width) if column == "row" else cells.str.ljust(width))
-    lines = parts[0]
-    for part in parts[1:]:
-        lines = lines + "  " + part
-    return "\n".join(lines.str.rstrip())
 
 
 @dataclass

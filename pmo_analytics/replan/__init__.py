@@ -6,12 +6,11 @@
 
 from __future__ import annotations
 
-from .previous_plan import PreviousPlan, PreviousPlanError, read_previous_plan
+from .previous_plan import PreviousPlan, read_previous_plan
 from .roll_forward import Replan, replan, write_replan_outputs
 
 __all__ = [
     "PreviousPlan",
-    "PreviousPlanError",
     "Replan",
     "read_previous_plan",
     "replan",

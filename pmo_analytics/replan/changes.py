@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._vocab import CLOSED_STATUSES, DEPENDENCY_KINDS
 from ..periods import labels
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -151,7 +152,7 @@ def _reason(
         if pid not in schedule.index:
             return "no longer in the portfolio"
         status = plan.portfolio.projects.at[pid, "status"]
-        if status in ("completed", "cancelled"):
+        if status in CLOSED_STATUSES:
             return f"its status is now {status}"
         return _dropped_text(pid, plan)
     if what == "newly_selected":
@@ -229,7 +230,7 @@ def _blockers(plan: Plan, pid: str, col: int, x: np.ndarray, *, most: int = 3) -
             parts.append(
                 f"{_money(row.need)} of the total budget where {_money(max(row.remaining, 0))} remain"
             )
-        elif row.family in ("requires", "follows", "excludes"):
+        elif row.family in DEPENDENCY_KINDS:
             block = plan.formulation.block(row.family)
             label = block.rows.iloc[int(rows.at[row.row, "block_row"])]
             mine, theirs = str(label["project_id"]), str(label["other_id"])

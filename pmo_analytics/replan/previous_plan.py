@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._vocab import PLAN_STATUSES
+from ..exceptions import PreviousPlanError
 from ..portfolio import (
     FALSE_WORDS,
     TRUE_WORDS,
-    PortfolioValidationError,
     ProblemLog,
     RawTable,
     parse_numbers,
@@ -33,12 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Columns plan.csv must have.
 REQUIRED_COLUMNS = ("project_id", "selected", "start")
-_PLAN_STATUSES = ("optimal", "feasible", "infeasible", "not_solved")
 _MISSING = "file missing (written by pmo-analytics plan)"
-
-
-class PreviousPlanError(PortfolioValidationError):
-    """The previous plan's files are missing or broken; ``.problems`` lists every problem."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,8 +241,8 @@ def _read_summary(path: Path, log: ProblemLog) -> dict | None:
         log.add(file, None, "", "", "must be a JSON object (the plan's summary)")
         return None
     status = summary.get("status")
-    if status not in _PLAN_STATUSES:
-        log.add(file, None, "status", str(status), f"must be one of {', '.join(_PLAN_STATUSES)}")
+    if status not in PLAN_STATUSES:
+        log.add(file, None, "status", str(status), f"must be one of {', '.join(PLAN_STATUSES)}")
     if "selected" in summary and not isinstance(summary["selected"], list):
         log.add(file, None, "selected", str(summary["selected"]), "must be a list of project ids")
     return summary

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ..portfolio import DERIVED_PROJECT_COLUMNS, Portfolio
 from .changes import CHANGE_COLUMNS, CHANGE_KINDS, describe_changes
 from .previous_plan import PreviousPlan, read_previous_plan
@@ -74,7 +75,7 @@ def _check_frequency(portfolio: Portfolio, previous: PreviousPlan) -> None:
     freq = previous.freq
     if freq is not None and freq != portfolio.freq:
         example = previous.starts.dropna().iloc[0]
-        raise ValueError(
+        raise OptionsError(
             f"the previous plan's periods ({example}) are not of the portfolio's frequency "
             f"(like {portfolio.horizon[0]}); replan a portfolio in the same periods"
         )
@@ -225,11 +226,11 @@ def replan(
     from ..optimise import OptimiseOptions, optimise
 
     if termination_cost < 0 or not np.isfinite(termination_cost):
-        raise ValueError(f"termination_cost={termination_cost} must be a share of 0 or more")
+        raise OptionsError(f"termination_cost={termination_cost} must be a share of 0 or more")
     if termination_cost > 0 and not stop_in_flight:
-        raise ValueError("termination_cost applies only when stop_in_flight is allowed")
+        raise OptionsError("termination_cost applies only when stop_in_flight is allowed")
     if churn_penalty < 0 or not np.isfinite(churn_penalty):
-        raise ValueError(f"churn_penalty={churn_penalty} must be 0 or more [value units]")
+        raise OptionsError(f"churn_penalty={churn_penalty} must be 0 or more [value units]")
     if not isinstance(previous, PreviousPlan):
         previous = (
             read_previous_plan(previous)

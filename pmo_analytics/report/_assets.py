@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from .. import safety
+from ..exceptions import RenderError
 
 #: What the bundle defines on ``window`` (checked on every cached copy).
 _GLOBALS = ("window.vegaEmbed=", "window.vega=", "window.vegaLite=")
@@ -66,7 +67,7 @@ def vega_javascript() -> str:
     text = vlc.javascript_bundle(vl_version=version) if version else vlc.javascript_bundle()
     missing = [g for g in _GLOBALS if g not in text]
     if missing:
-        raise RuntimeError(
+        raise RenderError(
             f"vl-convert {vlc.__version__} returned a JavaScript bundle without "
             f"{', '.join(missing)}; the report cannot draw its charts"
         )

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._vocab import CLOSED_STATUSES
+from ..exceptions import ArgumentTypeError
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimise import Plan
 
@@ -36,7 +39,7 @@ PLAN_TABLE_COLUMNS = [
     "reason",
 ]
 #: Reasons that mean a project is no candidate at all (never explained as "left out").
-NOT_CANDIDATE = ("completed", "cancelled")
+NOT_CANDIDATE = CLOSED_STATUSES
 
 
 def _label(values: pd.Series) -> pd.Series:
@@ -258,7 +261,7 @@ def as_frame(data: object, attribute: str) -> pd.DataFrame:
     scenario comparison, the ``points`` of a frontier)."""
     frame = data if isinstance(data, pd.DataFrame) else getattr(data, attribute, None)
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"expected a DataFrame or an object with a .{attribute} DataFrame, "
             f"not {type(data).__name__}"
         )

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import safety
+from ..exceptions import OptionsError
 from . import _figures as figures
 from . import _sections as sections
 from . import _tables as tables
@@ -93,7 +94,7 @@ def report_html(
     from ._assets import vega_javascript
 
     if explain < 0 or what_if < 0:
-        raise ValueError(
+        raise OptionsError(
             f"explain and what_if must be 0 or more (got explain={explain}, what_if={what_if})"
         )
     charts = figures.plan_charts(plan)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import safety
+from ..exceptions import OptionsError
 from . import _tables as tables
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -405,7 +406,7 @@ def write_workbook(
     """
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise ValueError(f"the workbook must be an .xlsx file, not {target.name!r}")
+        raise OptionsError(f"the workbook must be an .xlsx file, not {target.name!r}")
     data = workbook_bytes(plan, comparison=comparison, frontier=frontier, currency=currency)
     safety.write_bytes_atomic(target, data)
     return target

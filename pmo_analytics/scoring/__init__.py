@@ -8,20 +8,18 @@ optimiser maximises on a chosen basis (``value_basis``), where value and spend g
 
 from __future__ import annotations
 
-from .ahp import CR_THRESHOLD, GROUP, AHPInputError, AHPResult, ahp_weights
+from .ahp import CR_THRESHOLD, GROUP, AHPResult, ahp_weights
 from .alignment import strategic_alignment
 from .financials import cashflow_financials, project_financials
 from .sensitivity import RankingSensitivity, rank_monte_carlo, ranking_sensitivity, tipping_points
-from .value_basis import VALUE_BASES, objective_values, risk_adjusted_value
+from .value_basis import objective_values, risk_adjusted_value
 from .weighted import criteria_weights, score_projects, strategic_value, weighted_scores
 
 __all__ = [
-    "AHPInputError",
     "AHPResult",
     "CR_THRESHOLD",
     "GROUP",
     "RankingSensitivity",
-    "VALUE_BASES",
     "ahp_weights",
     "cashflow_financials",
     "criteria_weights",

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from ..exceptions import ArgumentTypeError, OptionsError
+
 DIMENSIONS = ("criterion", "category", "business_unit")
 ALIGNMENT_COLUMNS = [
     "dimension", "group", "value", "value_share", "spend", "spend_share", "candidate_value",
@@ -37,7 +39,7 @@ def selected_ids(portfolio, selection: object) -> pd.Index:
     """
     chosen = getattr(selection, "selected", selection)
     if isinstance(chosen, str):
-        raise TypeError(
+        raise ArgumentTypeError(
             "selection must be several project ids, a boolean Series or a Plan, not one string"
         )
     if isinstance(chosen, pd.Series) and pd.api.types.is_bool_dtype(chosen.dtype):
@@ -47,14 +49,14 @@ def selected_ids(portfolio, selection: object) -> pd.Index:
     elif isinstance(chosen, Iterable):
         ids = pd.Index(list(chosen))
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"selection of type {type(selection).__name__} is not valid; give project ids, "
             "a boolean Series indexed by project_id, or a Plan"
         )
     ids = ids.astype(str).unique()
     unknown = ids.difference(portfolio.projects.index)
     if len(unknown):
-        raise ValueError(f"selection names unknown projects: {', '.join(unknown[:10])}")
+        raise OptionsError(f"selection names unknown projects: {', '.join(unknown[:10])}")
     return pd.Index(ids, name="project_id")
 
 
@@ -120,7 +122,7 @@ def strategic_alignment(
     unknown = [d for d in dimensions if d != "criterion" and d not in projects.columns]
     if unknown:
         valid = ", ".join(["criterion", *projects.columns])
-        raise ValueError(f"dimensions {', '.join(unknown)} are not valid; use any of {valid}")
+        raise OptionsError(f"dimensions {', '.join(unknown)} are not valid; use any of {valid}")
     candidates = portfolio.candidates().union(chosen)
     values = objective_values(portfolio, basis=basis, discount_rate=discount_rate).reindex(
         candidates

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ..periods import annual_to_period_rate, periods_per_year
 
 FINANCIAL_COLUMNS = [
@@ -51,7 +52,7 @@ def cashflow_matrices(
     keep = codes >= 0
     offsets = cashflows["offset"].to_numpy(dtype=np.int64)[keep]
     if (offsets < 0).any():
-        raise ValueError("cash flow offsets must be ≥ 0 (0 = the project's start period)")
+        raise OptionsError("cash flow offsets must be ≥ 0 (0 = the project's start period)")
     width = int(offsets.max()) + 1 if offsets.size else 1
     flat = codes[keep] * width + offsets
     size = len(ids) * width
@@ -266,7 +267,7 @@ def _checked_rate(value: float, name: str, valid: str) -> float:
     """``value`` as a float when it is a finite rate above -100 %; else a ValueError."""
     rate = float(value)
     if not np.isfinite(rate) or rate <= -1.0:
-        raise ValueError(f"{name}={value!r} is not valid; use {valid}")
+        raise OptionsError(f"{name}={value!r} is not valid; use {valid}")
     return rate
 
 

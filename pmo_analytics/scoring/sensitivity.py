@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
+
 TIPPING_COLUMNS = [
     "criterion", "weight", "low", "high", "leaves_at_low", "enters_at_low", "leaves_at_high",
     "enters_at_high",
@@ -67,7 +69,7 @@ def _matrix(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """Normalised scores (projects sorted by id × criteria) and the weights from score_projects."""
     needed = {"project_id", "criterion", "normalised", "weight"}
     if not needed <= set(scored.columns):
-        raise ValueError(
+        raise OptionsError(
             "expected the output of score_projects (columns project_id, criterion, normalised, "
             f"weight); missing {', '.join(sorted(needed - set(scored.columns)))}"
         )
@@ -76,14 +78,14 @@ def _matrix(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     matrix = matrix.reindex(columns=criteria).sort_index()
     weights = scored.drop_duplicates("criterion").set_index("criterion")["weight"].reindex(criteria)
     if matrix.empty:
-        raise ValueError("no projects scored: nothing to rank")
+        raise OptionsError("no projects scored: nothing to rank")
     return matrix.astype(float), (weights / weights.sum()).astype(float)
 
 
 def _check_k(top_k: int, n: int) -> int:
     k = int(top_k)
     if k < 1 or k != top_k:
-        raise ValueError(f"top_k={top_k!r} is not valid; use a whole number ≥ 1")
+        raise OptionsError(f"top_k={top_k!r} is not valid; use a whole number ≥ 1")
     return min(k, n)
 
 
@@ -206,7 +208,7 @@ def reweighted(weights: pd.Series, criterion: str, new_weight: float) -> pd.Seri
     {'x': 0.0, 'y': 0.6, 'z': 0.4}
     """
     if not 0.0 <= new_weight <= 1.0:
-        raise ValueError(f"new_weight={new_weight!r} is not valid; use a weight in [0, 1]")
+        raise OptionsError(f"new_weight={new_weight!r} is not valid; use a weight in [0, 1]")
     w = weights / weights.sum()
     rest = 1.0 - float(w[criterion])
     others = w.drop(criterion)
@@ -265,9 +267,9 @@ def rank_monte_carlo(
 
 def _check_sampling(n_samples: int, concentration: float) -> None:
     if int(n_samples) < 1:
-        raise ValueError(f"n_samples={n_samples!r} is not valid; use a whole number ≥ 1")
+        raise OptionsError(f"n_samples={n_samples!r} is not valid; use a whole number ≥ 1")
     if not np.isfinite(concentration) or concentration <= 0:
-        raise ValueError(
+        raise OptionsError(
             f"concentration={concentration!r} is not valid; use a number > 0 (e.g. 50)"
         )
 

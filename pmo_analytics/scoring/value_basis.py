@@ -18,8 +18,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._vocab import VALUE_BASES
+from ..exceptions import OptionsError
+
 #: The valid ``basis`` values of :func:`objective_values`.
-VALUE_BASES = ("value", "npv", "risk_adjusted")
 
 
 def risk_adjusted_value(portfolio) -> pd.Series:
@@ -71,7 +73,9 @@ def objective_values(portfolio, *, basis: str = "value", discount_rate: float = 
     'value'
     """
     if basis not in VALUE_BASES:
-        raise ValueError(f"value basis {basis!r} is not valid; use one of {', '.join(VALUE_BASES)}")
+        raise OptionsError(
+            f"value basis {basis!r} is not valid; use one of {', '.join(VALUE_BASES)}"
+        )
     if basis == "npv":
         from .financials import project_npv
 
@@ -81,7 +85,7 @@ def objective_values(portfolio, *, basis: str = "value", discount_rate: float = 
     lacking = candidates[projects.loc[candidates, "strategic_value"].isna().to_numpy()]
     if len(lacking):
         listed = ", ".join(map(str, lacking[:10])) + (", …" if len(lacking) > 10 else "")
-        raise ValueError(
+        raise OptionsError(
             f"{len(lacking)} candidate project(s) have no strategic value ({listed}): give a value "
             "in projects.csv, or scores in scores.csv with criteria weights or comparisons, "
             "or use value basis 'npv'"

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
+
 NORMALISATIONS = ("minmax", "zscore", "rank", "none")
 MISSING_POLICIES = ("error", "zero", "mean")
 SCORE_COLUMNS = [
@@ -54,16 +56,18 @@ def criteria_weights(
     [0.75, 0.25]
     """
     if "criterion" not in criteria.columns:
-        raise ValueError("criteria need a 'criterion' column (as criteria.csv)")
+        raise OptionsError("criteria need a 'criterion' column (as criteria.csv)")
     names = pd.Index(criteria["criterion"].astype(str), name="criterion")
     if names.empty:
         return pd.Series(dtype=float, index=names, name="weight")
     if names.has_duplicates:
-        raise ValueError(f"criteria listed twice: {', '.join(names[names.duplicated()].unique())}")
+        raise OptionsError(
+            f"criteria listed twice: {', '.join(names[names.duplicated()].unique())}"
+        )
     given = pd.to_numeric(criteria["weight"], errors="coerce") if "weight" in criteria else None
     if given is not None and (given < 0).any():
         bad = names[(given < 0).to_numpy()]
-        raise ValueError(f"criteria weights must be ≥ 0; negative for {', '.join(bad)}")
+        raise OptionsError(f"criteria weights must be ≥ 0; negative for {', '.join(bad)}")
     if given is not None and given.notna().any() and given.fillna(0).sum() > 0:
         weights = pd.Series(given.fillna(0.0).to_numpy(), index=names, name="weight")
     elif comparisons is not None and not comparisons.empty:
@@ -87,7 +91,7 @@ def _directions(criteria: pd.DataFrame, names: pd.Index) -> pd.Series:
     bad = direction[~direction.isin(["benefit", "cost"])]
     if len(bad):
         listed = ", ".join(f"{c}={d!r}" for c, d in bad.items())
-        raise ValueError(f"criteria direction must be benefit or cost; got {listed}")
+        raise OptionsError(f"criteria direction must be benefit or cost; got {listed}")
     return direction.reindex(names).fillna("benefit")
 
 
@@ -133,12 +137,12 @@ def score_matrix(
     missing-score policy (see :func:`score_projects`).
     """
     if missing not in MISSING_POLICIES:
-        raise ValueError(
+        raise OptionsError(
             f"missing={missing!r} is not valid; use one of {', '.join(MISSING_POLICIES)}"
         )
     lacking = [c for c in ("project_id", "criterion", "score") if c not in scores.columns]
     if lacking:
-        raise ValueError(
+        raise OptionsError(
             f"scores lack column(s) {', '.join(lacking)}; expected project_id, criterion, score"
         )
     names = pd.Index(criteria["criterion"].astype(str), name="criterion")
@@ -151,14 +155,14 @@ def score_matrix(
     )
     unknown = sorted(set(frame["criterion"]) - set(names))
     if unknown:
-        raise ValueError(
+        raise OptionsError(
             f"scores name unknown criteria {', '.join(unknown)}; known: {', '.join(names)}"
         )
     twice = frame.duplicated(["project_id", "criterion"], keep=False)
     if twice.any():
         pairs = frame.loc[twice, ["project_id", "criterion"]].drop_duplicates().head(10)
         listed = ", ".join(f"{p}/{c}" for p, c in pairs.itertuples(index=False))
-        raise ValueError(
+        raise OptionsError(
             f"projects scored twice on one criterion (project/criterion: {listed}); keep one score each"
         )
     invalid = frame["score"].isna() & scores["score"].notna().to_numpy() | (frame["score"] < 0)
@@ -167,7 +171,7 @@ def score_matrix(
         listed = ", ".join(
             f"{p}/{c}" for p, c in zip(rows["project_id"], rows["criterion"], strict=True)
         )
-        raise ValueError(f"scores must be numbers ≥ 0; not so for {listed}")
+        raise OptionsError(f"scores must be numbers ≥ 0; not so for {listed}")
     matrix = frame.pivot(index="project_id", columns="criterion", values="score")
     rows = (
         matrix.index
@@ -184,7 +188,7 @@ def score_matrix(
             listed = ", ".join(f"{p}/{c}" for p, c in pairs[:10]) + (
                 ", …" if len(pairs) > 10 else ""
             )
-            raise ValueError(
+            raise OptionsError(
                 f"{len(pairs)} missing scores (project/criterion: {listed}); give them in "
                 "scores.csv or choose missing='zero' or missing='mean'"
             )
@@ -250,7 +254,7 @@ def score_projects(
     [1, 1, 2, 2]
     """
     if normalise not in NORMALISATIONS:
-        raise ValueError(
+        raise OptionsError(
             f"normalise={normalise!r} is not valid; use one of {', '.join(NORMALISATIONS)}"
         )
     names = pd.Index(criteria["criterion"].astype(str), name="criterion")
@@ -288,12 +292,12 @@ def _given_weights(weights: pd.Series, names: pd.Index) -> pd.Series:
     w.index = w.index.astype(str)
     lacking = sorted(set(names) - set(w.index))
     if lacking:
-        raise ValueError(
+        raise OptionsError(
             f"weights lack criteria {', '.join(lacking)}; give one weight per criterion"
         )
     w = w.reindex(names)
     if w.isna().any() or (w < 0).any() or w.sum() <= 0:
-        raise ValueError("weights must be numbers ≥ 0 with a positive sum")
+        raise OptionsError("weights must be numbers ≥ 0 with a positive sum")
     return (w / w.sum()).rename("weight")
 
 

@@ -54,7 +54,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..portfolio import CLOSED_STATUSES, Portfolio
+from .._vocab import CLOSED_STATUSES
+from ..exceptions import OptionsError
+from ..portfolio import Portfolio
 
 EAC_METHODS: tuple[str, ...] = ("cpi", "budget_rate", "cpi_spi")
 
@@ -101,11 +103,11 @@ def status_period(portfolio: Portfolio, as_of: str | pd.Period | None) -> pd.Per
     try:
         period = as_of if isinstance(as_of, pd.Period) else pd.Period(str(as_of).strip())
     except (ValueError, TypeError) as exc:
-        raise ValueError(
+        raise OptionsError(
             f"as_of {as_of!r} is not a period label; use one like {portfolio.horizon[0]}"
         ) from exc
     if period.freqstr != freq:
-        raise ValueError(
+        raise OptionsError(
             f"as_of {as_of!r} is not of the portfolio's frequency ({freq}); "
             f"use a label like {portfolio.horizon[0]}"
         )
@@ -114,7 +116,9 @@ def status_period(portfolio: Portfolio, as_of: str | pd.Period | None) -> pd.Per
 
 def check_eac_method(eac_method: str) -> None:
     if eac_method not in EAC_METHODS:
-        raise ValueError(f"eac_method {eac_method!r} is not known; valid: {', '.join(EAC_METHODS)}")
+        raise OptionsError(
+            f"eac_method {eac_method!r} is not known; valid: {', '.join(EAC_METHODS)}"
+        )
 
 
 def period_ordinals(values: pd.Series | pd.Index, freq: str) -> np.ndarray:

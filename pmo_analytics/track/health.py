@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..portfolio import CLOSED_STATUSES, Portfolio
+from .._vocab import CLOSED_STATUSES
+from ..exceptions import OptionsError
+from ..portfolio import Portfolio
 from .earned_value import check_eac_method, earned_value, period_ordinals, status_period
 
 RAG_LEVELS: tuple[str, ...] = ("green", "unknown", "amber", "red")
@@ -72,7 +74,7 @@ class RagThresholds:
                 f"{', '.join(SCHEDULE_INDICES)}"
             )
         if problems:
-            raise ValueError("invalid RAG thresholds: " + "; ".join(problems))
+            raise OptionsError("invalid RAG thresholds: " + "; ".join(problems))
 
 
 def _budget_spent(ev_frame: pd.DataFrame) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ..portfolio import Portfolio
 from .earned_value import (
     Units,
@@ -56,7 +57,7 @@ def _roll_up_history(
     name = by or "portfolio"
     projects = portfolio.projects
     if by is not None and by not in projects.columns:
-        raise ValueError(
+        raise OptionsError(
             f"cannot roll up by {by!r}: not a projects column; valid: {', '.join(projects.columns)}"
         )
     period = status_period(portfolio, as_of)

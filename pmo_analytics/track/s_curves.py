@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..exceptions import OptionsError
 from ..portfolio import Portfolio
 from .earned_value import (
     at_status,
@@ -67,7 +68,7 @@ def earned_value_curves(
     if projects is not None:
         unknown = sorted(set(projects) - set(units.index))
         if unknown:
-            raise ValueError(
+            raise OptionsError(
                 f"no actuals up to {period} for {', '.join(unknown)}; projects with actuals: "
                 f"{', '.join(units.index[:20])}{' ...' if len(units.index) > 20 else ''}"
             )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pmo_analytics.exceptions import ScenarioError
 from pmo_analytics.explore.scenario_files import parse_scenario, read_scenario
-from pmo_analytics.explore.scenarios import ScenarioError
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
 

@@ -11,9 +11,10 @@ import pytest
 
 import pmo_analytics as pa
 from pmo_analytics import cli
+from pmo_analytics.exceptions import ScenarioError
 from pmo_analytics.explore.scenario_files import parse_scenario, read_scenario
 from pmo_analytics.explore.scenario_runs import plan_scenario, run_scenarios
-from pmo_analytics.explore.scenarios import ScenarioError, apply_scenario
+from pmo_analytics.explore.scenarios import apply_scenario
 from pmo_analytics.optimise import check_plan, optimise
 
 

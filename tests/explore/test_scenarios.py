@@ -12,8 +12,9 @@ import pytest
 
 import pmo_analytics as pa
 from pmo_analytics import cli
+from pmo_analytics.exceptions import ScenarioError
 from pmo_analytics.explore.scenario_files import parse_scenario, read_scenario
-from pmo_analytics.explore.scenarios import Scenario, ScenarioError, apply_scenario
+from pmo_analytics.explore.scenarios import Scenario, apply_scenario
 from pmo_analytics.optimise.options import BalanceRule
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"

@@ -18,7 +18,8 @@ from optimise_helpers import assert_status_consistent, assert_valid, toy_portfol
 
 from benchmarks.mknap import best_known, mknap_portfolio, read_orlib
 from pmo_analytics import generate_portfolio
-from pmo_analytics.optimise import InfeasiblePlanError, optimise
+from pmo_analytics.exceptions import InfeasiblePlanError
+from pmo_analytics.optimise import optimise
 
 
 def _instance(folder, file: str, index: int):

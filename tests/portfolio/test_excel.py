@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from loading_helpers import BASE, base_records, load_quietly, snapshot
 
-from pmo_analytics.portfolio.io import PortfolioWarning, load_portfolio, portfolio_tables
+from pmo_analytics.exceptions import PortfolioValidationError, PortfolioWarning
+from pmo_analytics.portfolio.io import load_portfolio, portfolio_tables
 from pmo_analytics.portfolio.synthetic import generate_portfolio
-from pmo_analytics.portfolio.validation import PortfolioValidationError
 
 
 @pytest.fixture(scope="module")

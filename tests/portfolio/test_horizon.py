@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from loading_helpers import BASE, as_rows, copy_base, load_quietly, problems_of
 
+from pmo_analytics.exceptions import PortfolioValidationError
 from pmo_analytics.portfolio.io import load_portfolio
-from pmo_analytics.portfolio.validation import PortfolioValidationError
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from loading_helpers import BASE, copy_base, load_quietly, snapshot
 
-from pmo_analytics.portfolio.io import PortfolioWarning, load_portfolio, write_portfolio
+from pmo_analytics.exceptions import PortfolioValidationError, PortfolioWarning
+from pmo_analytics.portfolio.io import load_portfolio, write_portfolio
 from pmo_analytics.portfolio.schema import TABLES
 from pmo_analytics.portfolio.synthetic import generate_portfolio
-from pmo_analytics.portfolio.validation import PortfolioValidationError
 
 
 @pytest.fixture(scope="module")

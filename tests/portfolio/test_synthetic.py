@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pmo_analytics._vocab import CLOSED_STATUSES
 from pmo_analytics.portfolio.io import load_portfolio, write_portfolio
-from pmo_analytics.portfolio.schema import CLOSED_STATUSES
 from pmo_analytics.portfolio.synthetic import generate_portfolio
 
 

@@ -18,8 +18,8 @@ from loading_helpers import (
     snapshot,
 )
 
+from pmo_analytics.exceptions import PROBLEM_COLUMNS, PortfolioValidationError
 from pmo_analytics.portfolio.io import load_portfolio
-from pmo_analytics.portfolio.validation import PROBLEM_COLUMNS, PortfolioValidationError
 
 CASES = sorted(p.name for p in BAD.iterdir() if (p / "case.toml").is_file())
 FAILING = [c for c in CASES if not tomllib.loads((BAD / c / "case.toml").read_text())["loads"]]
@@ -103,7 +103,7 @@ def test_message_is_a_readable_table_of_every_problem():
 
 
 def test_unknown_column_is_a_warning_and_kept(recwarn):
-    from pmo_analytics.portfolio.io import PortfolioWarning
+    from pmo_analytics.exceptions import PortfolioWarning
 
     portfolio = load_portfolio(BAD / "unknown_column")
     assert any(

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from replan_helpers import first_plan, quarter_portfolio
 
-from pmo_analytics.replan.previous_plan import PreviousPlan, PreviousPlanError, read_previous_plan
+from pmo_analytics.exceptions import PreviousPlanError
+from pmo_analytics.replan.previous_plan import PreviousPlan, read_previous_plan
 from pmo_analytics.report.outputs import write_plan_outputs
 
 

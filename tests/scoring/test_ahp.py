@@ -14,7 +14,8 @@ from ahp_helpers import DRINKS, DRINKS_MATRIX, DRINKS_PUBLISHED, INCOMPLETE, jud
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo_analytics.scoring.ahp import GROUP, AHPInputError, ahp_weights, comparison_matrix
+from pmo_analytics.exceptions import AHPInputError
+from pmo_analytics.scoring.ahp import GROUP, ahp_weights, comparison_matrix
 
 
 def test_saaty_2008_drinks_example_weights_and_consistency_ratio():

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pmo_analytics.scoring.ahp import GOAL, AHPInputError, ahp_weights
+from pmo_analytics.exceptions import AHPInputError
+from pmo_analytics.scoring.ahp import GOAL, ahp_weights
 
 # AHPy README, "Purchasing a vehicle" (the Wikipedia AHP car example): criteria Cost, Safety,
 # Style, Capacity; Cost → Price, Fuel, Maintenance, Resale; Capacity → Cargo, Passenger. Published

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from ahp_helpers import INCOMPLETE
 
-from pmo_analytics.scoring.ahp import GROUP, AHPInputError, ahp_weights
+from pmo_analytics.exceptions import AHPInputError
+from pmo_analytics.scoring.ahp import GROUP, ahp_weights
 
 
 def test_group_judgement_is_the_geometric_mean_of_individual_judgements():

@@ -25,9 +25,10 @@ criteria compared with themselves and criteria not connected by any chain of com
 errors (:class:`AHPInputError`, which lists every problem).
 """
 
+from ...exceptions import AHPInputError
 from .completion import COMPLETIONS
 from .hierarchy import GOAL
-from .judgements import GROUP, RATIO_MAX, RATIO_MIN, AHPInputError
+from .judgements import GROUP, RATIO_MAX, RATIO_MIN
 from .matrix import (
     ALONSO_LAMATA_RANDOM_INDEX,
     CR_THRESHOLD,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ...exceptions import OptionsError
 from .completion import complete_log_matrix, missing_pairs
 from .judgements import oriented_pairs
 from .matrix import consistency, perron, row_geometric_means
@@ -31,7 +32,7 @@ def parents_of(hierarchy: Mapping[str, str] | pd.DataFrame | None) -> dict[str, 
         return {}
     if isinstance(hierarchy, pd.DataFrame):
         if not {"criterion", "parent"} <= set(hierarchy.columns):
-            raise ValueError("hierarchy frame needs columns criterion, parent")
+            raise OptionsError("hierarchy frame needs columns criterion, parent")
         rows = hierarchy.dropna(subset=["parent"])
         return {
             str(c): str(p) for c, p in zip(rows["criterion"], rows["parent"], strict=True) if str(p)

@@ -16,21 +16,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ...exceptions import AHPInputError
+
 #: Judgements must lie in [1/9, 9]; 0.11 (1/9 written with two decimals) is accepted.
 RATIO_MIN, RATIO_MAX = 0.11, 9.0
 #: Label of the aggregated judgements in per-stakeholder tables.
 GROUP = "(group)"
 #: Two judgements of one pair by one stakeholder are "the same" within this factor (0.33 ≈ 1/3).
 _SAME_JUDGEMENT = 1.02
-
-
-class AHPInputError(ValueError):
-    """Judgements that cannot give weights; ``.problems`` lists each problem found."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
-        listed = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) with the pairwise judgements:\n{listed}")
 
 
 def _text(values: pd.Series) -> np.ndarray:
@@ -65,7 +58,7 @@ def clean_judgements(comparisons: pd.DataFrame) -> pd.DataFrame:
     >>> clean_judgements(c)
     Traceback (most recent call last):
     ...
-    pmo_analytics.scoring.ahp.judgements.AHPInputError: 1 problem(s) with the pairwise judgements:
+    pmo_analytics.exceptions.AHPInputError: 1 problem(s) with the pairwise judgements:
       - judgement 2 (y vs z): ratio '1/3' is not a number
     """
     missing = [c for c in ("a", "b", "ratio") if c not in comparisons.columns]

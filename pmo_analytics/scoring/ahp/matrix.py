@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...exceptions import OptionsError
+
 #: Saaty's random consistency index by matrix size (Saaty 1980, *The Analytic Hierarchy
 #: Process*, McGraw-Hill, p. 21; the same values in Saaty 1990, EJOR 48, p. 13).
 SAATY_RANDOM_INDEX: dict[int, float] = {
@@ -55,7 +57,7 @@ def random_index(n: int, *, source: str = "saaty") -> float:
     (0.58, 0.5245)
     """
     if source not in RANDOM_INDICES:
-        raise ValueError(
+        raise OptionsError(
             f"random_index={source!r} is not valid; use one of {', '.join(RANDOM_INDICES)}"
         )
     if source == "saaty" and n in SAATY_RANDOM_INDEX:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from ...exceptions import OptionsError
 from .completion import COMPLETIONS
 from .hierarchy import GOAL, Node, Tree, criteria_tree, parents_of, solve_tree
 from .judgements import (
@@ -175,13 +176,13 @@ def ahp_weights(
     0.0
     """
     if method not in METHODS:
-        raise ValueError(f"method={method!r} is not valid; use one of {', '.join(METHODS)}")
+        raise OptionsError(f"method={method!r} is not valid; use one of {', '.join(METHODS)}")
     if completion not in COMPLETIONS:
-        raise ValueError(
+        raise OptionsError(
             f"completion={completion!r} is not valid; use one of {', '.join(COMPLETIONS)}"
         )
     if random_index not in RANDOM_INDICES:
-        raise ValueError(
+        raise OptionsError(
             f"random_index={random_index!r} is not valid; use one of {', '.join(RANDOM_INDICES)}"
         )
     frame = clean_judgements(comparisons)
