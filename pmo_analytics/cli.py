@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--out", required=True, help="output folder (created if missing)")
     plan.add_argument("--scenario", help="scenario file (.toml) applied to the portfolio")
     plan.add_argument(
-        "--budget", type=_non_negative, help="total budget over the horizon [currency]"
+        "--budget", type=_option("budget"), help="total budget over the horizon [currency]"
     )
     _add_solver_options(plan)
     plan.add_argument(
@@ -85,12 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     replan.add_argument(
         "--termination-cost",
-        type=_non_negative,
+        type=_option("termination_cost"),
         help="share of a stopped project's remaining cost charged for stopping (needs --stop-in-flight)",
     )
     replan.add_argument(
         "--churn-penalty",
-        type=_non_negative,
+        type=_option("churn_penalty"),
         help="value lost per project whose selection or start changes against the previous plan",
     )
     replan.add_argument("--as-of", help="status period of the in-flight figures (e.g. 2027Q1)")
@@ -102,12 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_solver_options(parser: argparse.ArgumentParser) -> None:
     """The options of how to solve, shared by ``plan`` and ``replan``."""
     parser.add_argument("--solver", choices=SOLVERS, help="MIP solver (default cbc)")
-    parser.add_argument("--time-limit", type=_positive, help="seconds the solver may search")
     parser.add_argument(
-        "--gap", type=_fraction, help="relative optimality gap at which to stop (0 = prove)"
+        "--time-limit", type=_option("time_limit"), help="seconds the solver may search"
+    )
+    parser.add_argument(
+        "--gap", type=_option("gap"), help="relative optimality gap at which to stop (0 = prove)"
     )
     parser.add_argument("--value-basis", choices=VALUE_BASES, help="what to maximise")
-    parser.add_argument("--threads", type=int, help="solver threads (default 1, reproducible)")
+    parser.add_argument(
+        "--threads", type=_option("threads"), help="solver threads (default 1, reproducible)"
+    )
 
 
 def _given(args: argparse.Namespace, names: Sequence[str]) -> dict[str, object]:
@@ -115,26 +119,24 @@ def _given(args: argparse.Namespace, names: Sequence[str]) -> dict[str, object]:
     return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
-def _number(kind: str, test, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not test(value):
-        raise argparse.ArgumentTypeError(f"{text} must be {kind}")
-    return value
+def _option(name: str):
+    """An argparse type for the run option ``name``, judged as the library judges it."""
+    from .optimise import CHECKS, option_problem
 
+    whole = CHECKS[name].kind == "whole"
 
-def _non_negative(text: str) -> float:
-    return _number("zero or more", lambda v: v >= 0, text)
+    def parse(text: str) -> float | int:
+        try:
+            value = int(text) if whole else float(text)
+        except ValueError:
+            kind = "a whole number" if whole else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
+        if option_problem(name, value) is not None:
+            raise argparse.ArgumentTypeError(f"{text} is not valid; use {CHECKS[name].rule()}")
+        return value
 
-
-def _positive(text: str) -> float:
-    return _number("more than zero", lambda v: v > 0, text)
-
-
-def _fraction(text: str) -> float:
-    return _number("a fraction in [0, 1)", lambda v: 0 <= v < 1, text)
+    parse.__name__ = name  # argparse names the type in its messages
+    return parse
 
 
 def _count(text: str) -> int:

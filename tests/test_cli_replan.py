@@ -122,7 +122,7 @@ def test_a_broken_previous_plan_is_bad_input_and_writes_nothing(quarters, tmp_pa
     "extra, message",
     [
         (["--termination-cost", "0.2"], "applies only with --stop-in-flight"),
-        (["--churn-penalty", "-3"], "must be zero or more"),
+        (["--churn-penalty", "-3"], "is not valid; use a number ≥ 0"),
         (["--as-of", "soon"], "not a period label"),
     ],
 )

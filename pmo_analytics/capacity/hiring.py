@@ -9,7 +9,6 @@ capacity row) or keeping them (closed form: the shortfall). The answer is a smal
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ import pandas as pd
 
 from .._vocab import NEEDS_KINDS
 from ..exceptions import OptionsError, SolverError
-from ..optimise import OptimiseOptions
+from ..optimise import Formulation, OptimiseOptions, build_formulation, solve_model
 from ..portfolio import Portfolio, earliest_starts, project_load
 from .demand import FTE_TOL, capacity_demand, require_columns, selection_starts
 
@@ -242,9 +241,6 @@ def _flexible_hires(
     solver: str,
     time_limit: float | None,
 ) -> Hiring:
-    from ..optimise import Block, build_formulation
-    from ..optimise.model import solve
-
     ids = pd.Index(given.index)
     others = portfolio.candidates().difference(ids)
     options = OptimiseOptions(
@@ -260,48 +256,15 @@ def _flexible_hires(
     unforceable = [n for n in formulation.notes if n.startswith("cannot force in")]
     if unforceable:
         raise OptionsError(f"these projects cannot run in the horizon: {unforceable[0]}")
-    blocks = [
-        b
-        for b in formulation.blocks
-        if respect_budget or b.family not in ("budget", "total_budget")
-    ]
-    capacity = next(b for b in blocks if b.family == "capacity")
-    n_cols = len(formulation.columns)
-    columns = formulation.columns.assign(objective=0.0)
-    hires = pd.DataFrame(
-        {
-            "name": [f"hire_{r}" for r in range(capacity.size)],
-            "lb": 0.0,
-            "ub": np.inf,
-            "binary": False,
-            "objective": -1.0,  # maximise −Σ hire: the fewest extra FTE-periods
-        }
+    # maximise −Σ hire: the fewest extra FTE-periods, each a slack on one capacity row
+    model = (
+        formulation.without(*(() if respect_budget else ("budget", "total_budget")))
+        .with_objective(pd.Series(0.0, index=formulation.option_index))
+        .with_slacks("capacity", objective=-1.0, name="hire")
     )
-    entries = pd.concat(
-        [
-            capacity.entries,
-            pd.DataFrame(
-                {
-                    "row": np.arange(capacity.size),
-                    "col": n_cols + np.arange(capacity.size),
-                    "coef": -1.0,
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    blocks = [
-        Block(b.family, b.sense, b.rows, entries) if b.family == "capacity" else b for b in blocks
-    ]
-    model = dataclasses.replace(
-        formulation,
-        columns=pd.concat([columns, hires], ignore_index=True),
-        blocks=blocks,
-        constant=0.0,
-    )
-    warm = _warm_start(portfolio, model, given, capacity.rows, n_cols, respect_budget)
-    result = solve(model, solver=solver, time_limit=time_limit, warm_start=warm)
-    if result.values is None:
+    warm_x, warm_hires = _warm_start(portfolio, model, given, respect_budget)
+    result = solve_model(model, options, warm_start=warm_x, warm_helpers=warm_hires)
+    if not result.is_solution():
         if result.status == "infeasible":
             raise OptionsError(
                 "the projects cannot all run within "
@@ -317,18 +280,11 @@ def _flexible_hires(
             f"the {solver} search found no start plan within {time_limit} s ({result.message}); "
             "allow more time (time_limit) or try solver='highs'"
         )
-    x = result.values[: len(model.options)]
-    chosen = model.options[x > 0.5]
-    starts = pd.Series(
-        chosen.index.get_level_values("start"),
-        index=chosen.index.get_level_values("project_id"),
-        name="start",
-    )
     # a lower bound on Σ hire; the solvers report it on either side of zero for this
     # all-negative objective, so its size is what counts
-    bound = abs(result.bound) if result.bound is not None else 0.0
-    hiring = _hiring(portfolio, starts, result.status, bound=bound)
-    if warm is not None:
+    bound = abs(result.bound) if math.isfinite(result.bound) else 0.0
+    hiring = _hiring(portfolio, result.starts, result.status, bound=bound)
+    if warm_x is not None:
         as_given = _hiring(portfolio, given, "feasible", bound=bound)
         if as_given.total < hiring.total - FTE_TOL:
             return as_given  # the search stopped before it matched the given starts
@@ -336,29 +292,21 @@ def _flexible_hires(
 
 
 def _warm_start(
-    portfolio: Portfolio,
-    model,
-    given: pd.Series,
-    rows: pd.DataFrame,
-    n_cols: int,
-    respect_budget: bool,
-) -> np.ndarray | None:
-    """The given starts and the hires they need, when they are a solution of the model."""
-    options = model.options
+    portfolio: Portfolio, model: Formulation, given: pd.Series, respect_budget: bool
+) -> tuple[pd.Series | None, pd.Series | None]:
+    """The given starts (option values by label) and the hires they need (slack values by
+    column name), when they are a solution of the model; (None, None) otherwise."""
     keys = pd.MultiIndex.from_arrays(
         [given.index, pd.PeriodIndex(given.to_numpy(), freq=portfolio.horizon[0].freq)]
     )
-    at = options.index.get_indexer(keys)
-    if (at < 0).any() or (
+    if not keys.isin(model.option_index).all() or (
         respect_budget and portfolio.has_budget and len(_budget_overrun(portfolio, given))
     ):
-        return None
-    values = np.zeros(len(model.columns))
-    values[options["col"].to_numpy()[at]] = 1.0
+        return None, None
     short = capacity_demand(portfolio, given).set_index(["role", "period"])["shortfall"]
-    labels = pd.MultiIndex.from_frame(rows[["role", "period"]])
-    values[n_cols:] = short.reindex(labels, fill_value=0.0).to_numpy()
-    return values
+    names = model.slack_names("capacity", "hire")
+    hires = pd.Series(short.reindex(names.index, fill_value=0.0).to_numpy(), index=names.values)
+    return pd.Series(1.0, index=keys), hires
 
 
 def hiring_totals(hires: pd.DataFrame) -> pd.DataFrame:

@@ -60,16 +60,11 @@ def _capacity_level(
     period: pd.Period | None,
 ) -> Level:
     """+``fte`` of ``role`` in every period (``period`` None) or in one period."""
-    from ..optimise import with_rhs
-
     periods = list(portfolio.horizon) if period is None else [period]
     extra = pd.DataFrame({"role": role, "period": pd.PeriodIndex(periods), "fte": float(fte)})
     bigger = add_capacity(portfolio, extra)
-    rows = formulation.block("capacity").rows
-    rhs = bigger.capacity_by_role_period().reindex(
-        pd.MultiIndex.from_frame(rows[["role", "period"]])
-    )
-    return with_rhs(formulation, "capacity", rhs.to_numpy(dtype=float)), bigger, options
+    rhs = bigger.capacity_by_role_period()  # indexed by (role, period), as the rows' labels
+    return formulation.with_rhs("capacity", rhs), bigger, options
 
 
 # --------------------------------------------------------------------------- value of capacity

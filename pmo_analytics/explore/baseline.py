@@ -26,9 +26,8 @@ from ..optimise import (
     Formulation,
     OptimiseOptions,
     Plan,
-    assemble_plan,
     build_formulation,
-    row_table,
+    plan_from_selection,
 )
 from ..portfolio import Portfolio
 
@@ -59,7 +58,7 @@ _TOL = 1e-7
 class _Outcome:
     formulation: Formulation
     options: OptimiseOptions
-    values: np.ndarray | None
+    selection: pd.Series | None
     table: pd.DataFrame
     notes: list[str]
 
@@ -69,13 +68,10 @@ def _options(options: OptimiseOptions | None, changes: dict) -> OptimiseOptions:
     return base.replace(**changes) if changes else base
 
 
-def _system(
-    formulation: Formulation, cumulative: bool
-) -> tuple[sparse.csc_matrix, np.ndarray, pd.DataFrame]:
+def _system(formulation: Formulation, cumulative: bool) -> tuple[sparse.csc_matrix, np.ndarray]:
     """Every row as ``A x <= b`` over the start options; cumulative budget rows summed up."""
-    n_x = len(formulation.options)
-    rows = row_table(formulation)
-    matrix = formulation.sparse_matrix()[:, :n_x].tocsr()
+    rows = formulation.rows
+    matrix = formulation.option_matrix().tocsr()
     rhs = rows["rhs"].to_numpy(dtype=float)
     sign = np.where(rows["sense"].eq(">=").to_numpy(), -1.0, 1.0)
     transform = sparse.diags(sign).tocsr()
@@ -92,7 +88,7 @@ def _system(
         keep = np.ones(len(rows))
         keep[ordered] = 0.0
         transform = ((sparse.diags(keep) + lower) @ transform).tocsr()
-    return (transform @ matrix).tocsc(), transform @ rhs, rows
+    return (transform @ matrix).tocsc(), transform @ rhs
 
 
 def _cause(rows: pd.DataFrame, broken: np.ndarray, overrun: np.ndarray) -> str:
@@ -152,97 +148,153 @@ def _prerequisites(portfolio: Portfolio, candidates: pd.Index) -> dict[str, list
     return {pid: sorted(group["other_id"]) for pid, group in deps.groupby("project_id")}
 
 
-def _fund(
-    portfolio: Portfolio, options: OptimiseOptions, by: str, delay: bool, fill: bool, pull: bool
-) -> _Outcome:
-    formulation = build_formulation(portfolio, options)
-    listed = _rank(formulation, portfolio, by)
+@dataclasses.dataclass
+class _Ledger:
+    """What the funded start options use of every row (``A x <= b`` over the options)."""
+
+    matrix: sparse.csc_matrix
+    rhs: np.ndarray
+    used: np.ndarray
+    x: np.ndarray
+
+    @classmethod
+    def of(cls, formulation: Formulation, cumulative: bool) -> _Ledger:
+        matrix, rhs = _system(formulation, cumulative)
+        return cls(matrix, rhs, np.zeros(len(rhs)), np.zeros(matrix.shape[1]))
+
+    @property
+    def limit(self) -> np.ndarray:
+        return self.rhs + _TOL * np.maximum(1.0, np.abs(self.rhs))
+
+    def _column(self, col: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = self.matrix.indptr[col], self.matrix.indptr[col + 1]
+        return self.matrix.indices[lo:hi], self.matrix.data[lo:hi]
+
+    def broken(self, col: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows option ``col`` would break if funded now, and by how much (relative)."""
+        r, coef = self._column(col)
+        need = self.used[r] + coef
+        bad = need > self.limit[r]
+        rhs = self.rhs[r[bad]]
+        return r[bad], (need[bad] - rhs) / np.maximum(np.abs(rhs), 1e-9)
+
+    def take(self, col: int, sign: float = 1.0) -> None:
+        r, coef = self._column(col)
+        self.used[r] += sign * coef
+        self.x[col] = 1.0 if sign > 0 else 0.0
+
+    def undo(self, cols: list[int]) -> None:
+        for col in reversed(cols):
+            self.take(col, -1.0)
+
+
+def _fund_bundle(
+    ledger: _Ledger,
+    pid: str,
+    starts_of: pd.Series,
+    prerequisites: dict[str, list[str]],
+    *,
+    delay: bool,
+    pull: bool,
+    visiting: frozenset[str] = frozenset(),
+) -> list[int] | None:
+    """Fund ``pid`` (after its unfunded prerequisites, as one bundle): the columns taken, or
+    None (nothing taken) when the bundle does not fit."""
+    if pid not in starts_of.index:  # a prerequisite that cannot be selected at all
+        return None
+    cols = starts_of[pid]
+    if ledger.x[cols].any():
+        return []
+    taken: list[int] = []
+    for other in prerequisites.get(pid, ()) if pull else ():
+        more = (
+            None
+            if other in visiting
+            else _fund_bundle(
+                ledger, other, starts_of, prerequisites,
+                delay=delay, pull=pull, visiting=visiting | {pid},
+            )
+        )  # fmt: skip
+        if more is None:
+            ledger.undo(taken)
+            return None
+        taken += more
+    tried = cols if delay else cols[:1]
+    chosen = next((c for c in tried if len(ledger.broken(c)[0]) == 0), None)
+    if chosen is None:
+        ledger.undo(taken)
+        return None
+    ledger.take(chosen)
+    return [*taken, chosen]
+
+
+@dataclasses.dataclass
+class _Walk:
+    """What walking down the list gave: reasons, bundles, the line, unplaceable must-runs."""
+
+    reason: pd.Series
+    funded_with: pd.Series
+    line_at: str | None
+    failed_must: list[str]
+
+
+def _walk_list(
+    ledger: _Ledger,
+    listed: pd.DataFrame,
+    formulation: Formulation,
+    portfolio: Portfolio,
+    *,
+    delay: bool,
+    fill: bool,
+    pull: bool,
+) -> _Walk:
+    """Go down the ranked list funding what fits (see :func:`ranked_selection`)."""
     opts = formulation.options.reset_index().sort_values(
         ["project_id", "pos", "col"], kind="stable"
     )
     starts_of = opts.groupby("project_id", sort=False)["col"].agg(list)
-    matrix, rhs, rows = _system(formulation, options.cumulative_budget)
-    limit = rhs + _TOL * np.maximum(1.0, np.abs(rhs))
-    used = np.zeros(len(rhs))
-    x = np.zeros(len(formulation.columns))
-    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
-
-    def broken(col: int) -> tuple[np.ndarray, np.ndarray]:
-        r = indices[indptr[col] : indptr[col + 1]]
-        need = used[r] + data[indptr[col] : indptr[col + 1]]
-        bad = need > limit[r]
-        return r[bad], (need[bad] - rhs[r[bad]]) / np.maximum(np.abs(rhs[r[bad]]), 1e-9)
-
-    def take(col: int, sign: float = 1.0) -> None:
-        r = indices[indptr[col] : indptr[col + 1]]
-        used[r] += sign * data[indptr[col] : indptr[col + 1]]
-        x[col] = 1.0 if sign > 0 else 0.0
-
-    def undo(cols: list[int]) -> None:
-        for col in reversed(cols):
-            take(col, -1.0)
-
     prerequisites = _prerequisites(portfolio, starts_of.index)
-
-    def fund(pid: str, visiting: frozenset[str]) -> list[int] | None:
-        """Fund ``pid`` (after its unfunded prerequisites, as one bundle): columns taken."""
-        if pid not in starts_of.index:  # a prerequisite that cannot be selected at all
-            return None
-        cols = starts_of[pid]
-        if x[cols].any():
-            return []
-        taken: list[int] = []
-        for other in prerequisites.get(pid, ()) if pull else ():
-            if other in visiting:
-                undo(taken)
-                return None
-            more = fund(other, visiting | {pid})
-            if more is None:
-                undo(taken)
-                return None
-            taken += more
-        chosen = next((c for c in (cols if delay else cols[:1]) if len(broken(c)[0]) == 0), None)
-        if chosen is None:
-            undo(taken)
-            return None
-        take(chosen)
-        return [*taken, chosen]
-
+    rows = formulation.rows
     balance = rows["family"].eq("balance").to_numpy()
-    reason = pd.Series("", index=listed.index, dtype=object)
-    funded_with = pd.Series("", index=listed.index, dtype=object)
-    notes: list[str] = []
-    failed_must: list[str] = []
-    line_at: str | None = None
+    walk = _Walk(
+        pd.Series("", index=listed.index, dtype=object),
+        pd.Series("", index=listed.index, dtype=object),
+        None,
+        [],
+    )
     for pid, row in listed.iterrows():
         cols = starts_of[pid]
         if row["committed"]:
             # committed work takes its earliest start that fits; the mix is judged at the end
-            chosen = next((c for c in cols if not (~balance[broken(c)[0]]).any()), None)
+            chosen = next((c for c in cols if not (~balance[ledger.broken(c)[0]]).any()), None)
             if chosen is None:
-                failed_must.append(pid)
+                walk.failed_must.append(pid)
             else:
-                take(chosen)
+                ledger.take(chosen)
+        elif ledger.x[cols].any():  # already funded as another project's prerequisite
             continue
-        if x[cols].any():  # already funded as another project's prerequisite
-            continue
-        if not row["value"] > 0:
-            reason[pid] = "value"
-            continue
-        if line_at is not None and not fill:
-            reason[pid] = "cut_off"
-            continue
-        bundle = fund(pid, frozenset())
-        if bundle is not None:
+        elif not row["value"] > 0:
+            walk.reason[pid] = "value"
+        elif walk.line_at is not None and not fill:
+            walk.reason[pid] = "cut_off"
+        elif (
+            bundle := _fund_bundle(ledger, pid, starts_of, prerequisites, delay=delay, pull=pull)
+        ) is not None:
             pulled = opts.set_index("col").loc[bundle[:-1], "project_id"]
-            funded_with[pulled.to_numpy()] = pid
-            continue
-        reason[pid] = _cause(rows, *broken(cols[0]))
-        if reason[pid] != "dependency":  # the line is where a limit stops the list
-            line_at = line_at or pid
+            walk.funded_with[pulled.to_numpy()] = pid
+        else:
+            walk.reason[pid] = _cause(rows, *ledger.broken(cols[0]))
+            if walk.reason[pid] != "dependency":  # the line is where a limit stops the list
+                walk.line_at = walk.line_at or pid
+    return walk
 
-    funded = pd.Series(x[: len(formulation.options)] > 0.5, index=formulation.options.index)
-    start_of = funded[funded].index.to_frame(index=False).set_index("project_id")["start"]
+
+def _ranked_table(
+    listed: pd.DataFrame, selection: pd.Series, walk: _Walk, portfolio: Portfolio
+) -> pd.DataFrame:
+    """The ranked list with what was funded, when, why not, and where the line is."""
+    start_of = selection[selection > 0.5].index.to_frame(index=False).set_index("project_id")
+    start_of = start_of["start"]
     table = listed.copy()
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table["funded"] = table.index.isin(start_of.index)
@@ -263,23 +315,36 @@ def _fund(
             table["committed"],
         ],
         ["mandatory", "in_flight", "selected", "not_placed"],
-        default=reason.reindex(table.index).to_numpy(),
+        default=walk.reason.reindex(table.index).to_numpy(),
     )
-    table["funded_with"] = funded_with.reindex(table.index)
+    table["funded_with"] = walk.funded_with.reindex(table.index)
     table["cumulative_cost"] = table["cost"].where(table["funded"], 0.0).cumsum()
     position = pd.Series(np.arange(len(table)), index=table.index)
-    table["above_line"] = position < (position[line_at] if line_at is not None else len(table))
-    table = table[RANKED_LIST_COLUMNS]
+    line = position[walk.line_at] if walk.line_at is not None else len(table)
+    table["above_line"] = position < line
+    return table[RANKED_LIST_COLUMNS]
 
-    if failed_must:
+
+def _fund(
+    portfolio: Portfolio, options: OptimiseOptions, by: str, delay: bool, fill: bool, pull: bool
+) -> _Outcome:
+    formulation = build_formulation(portfolio, options)
+    listed = _rank(formulation, portfolio, by)
+    ledger = _Ledger.of(formulation, options.cumulative_budget)
+    walk = _walk_list(ledger, listed, formulation, portfolio, delay=delay, fill=fill, pull=pull)
+    selection = pd.Series(ledger.x, index=formulation.option_index, name="x")
+    table = _ranked_table(listed, selection, walk, portfolio)
+    notes: list[str] = []
+    if walk.failed_must:
         notes.append(
             "the ranked list could not place the work that must run within the limits: "
-            + ", ".join(failed_must)
+            + ", ".join(walk.failed_must)
         )
         return _Outcome(formulation, options, None, table, notes)
     ranking = "strategic value" if by == "value" else "strategic value per unit of cost"
     n_optional = int((~table["committed"]).sum())
     n_funded = int((table["funded"] & ~table["committed"]).sum())
+    line_at = walk.line_at
     line = (
         f"cut-off line above rank {int(table.at[line_at, 'rank'])} ({line_at} {table.at[line_at, 'name']})"
         if line_at is not None
@@ -290,14 +355,14 @@ def _fund(
         f"candidates funded at their {'earliest fitting' if delay else 'earliest'} start; {line}"
         + ("" if fill else "; nothing below the line is funded")
     )
-    if np.any(used > limit):  # committed work breaks a balance rule of the mix
-        worst = rows.loc[used > limit, "family"].unique()
+    broken = ledger.used > ledger.limit
+    if np.any(broken):  # committed work breaks a balance rule of the mix
+        worst = formulation.rows.loc[broken, "family"].unique()
         notes.append(
             "the committed work breaks these rules of the mix: " + ", ".join(map(str, worst))
         )
         return _Outcome(formulation, options, None, table, notes)
-    # the carried-forward budget columns stay 0: a plan keeps only its start options
-    return _Outcome(formulation, options, x, table, notes)
+    return _Outcome(formulation, options, selection, table, notes)
 
 
 def ranked_list(
@@ -403,18 +468,17 @@ def ranked_selection(
     ('feasible', 'ranked list', True)
     """
     outcome = _fund(portfolio, _options(options, changes), by, delay, fill, prerequisites)
-    status = "not_solved" if outcome.values is None else "feasible"
-    plan = assemble_plan(
+    status = "not_solved" if outcome.selection is None else "feasible"
+    plan = plan_from_selection(
         portfolio,
         outcome.formulation,
         outcome.options,
-        outcome.values,
+        outcome.selection,
         status=status,
-        bound=None,
         solver=SOLVER,
         notes=outcome.notes,
     )
-    if outcome.values is None:
+    if outcome.selection is None:
         return plan
     schedule = plan.schedule.copy()
     listed = outcome.table["reason"]

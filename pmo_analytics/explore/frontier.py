@@ -4,7 +4,7 @@ A frontier here is *re-optimised* at every point — the best plan the rules all
 level, its selection and start periods free to change — not a ranking curve that adds
 projects in a fixed order. The model is built once (:func:`~.optimise.formulation.
 build_formulation`) and each point changes only the limit it sweeps: the budget rows'
-right-hand sides (:func:`~.optimise.formulation.with_rhs`) for :func:`efficient_frontier`,
+right-hand sides (:meth:`~pmo_analytics.optimise.Formulation.with_rhs`) for :func:`efficient_frontier`,
 or the right-hand side of one added exposure row for :func:`pmo_analytics.explore.risk.risk_frontier`.
 :func:`pmo_analytics.explore.sweep.sweep` solves the points from the tightest level up, each search
 starting from the plan of the point before (which fits the looser limit too), so value never
@@ -19,7 +19,7 @@ budget
     Every per-period limit (and the total, when the run has one) is scaled alike.
 exposure (risk)
     The risk-weighted cost of a selection: Σ risk × cost inside the horizon [currency]
-    (:func:`pmo_analytics.explore.risk.exposure`).
+    (:func:`pmo_analytics.explore.exposure.exposure`).
 knee
     The point farthest above the chord from the first to the last feasible point, with both
     axes scaled to [0, 1] ("Kneedle", Satopää et al. 2011): where extra money (or exposure)
@@ -31,17 +31,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import OptionsError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..optimise import Formulation, OptimiseOptions, Plan
-    from ..portfolio import Portfolio
-    from .sweep import Level
+from ..optimise import Formulation, OptimiseOptions, Plan, build_formulation, check_inputs
+from ..portfolio import Portfolio
+from .exposure import exposure
+from .sweep import Level, sweep, tightest_bounds
 
 __all__ = ["Frontier", "efficient_frontier"]
 
@@ -122,7 +120,6 @@ class Frontier:
 
 # --------------------------------------------------------------------------- helpers
 def batch_options(options: OptimiseOptions | None) -> OptimiseOptions:
-    from ..optimise import OptimiseOptions
 
     # a frontier compares selections: shadow prices (an extra LP per point) and the reasons
     # of the projects left out are not shown
@@ -155,8 +152,6 @@ def assemble_frontier(
     current: int | None,
 ) -> Frontier:
     """Points, selections and step changes from the plans of a sweep (in sweep order)."""
-    from .risk import exposure
-    from .sweep import tightest_bounds
 
     index = plans[0].schedule.index
     selections = pd.DataFrame(
@@ -220,20 +215,18 @@ def _budget_level(
     formulation: Formulation, portfolio: Portfolio, options: OptimiseOptions, scale: float
 ) -> Level:
     """Today's budget × ``scale``: every per-period limit and any total budget alike."""
-    from ..optimise import with_rhs
-
     model, changes = formulation, {}
     budget = model.block("budget")
     if budget is not None:
         base = portfolio.budget_by_period().reindex(pd.PeriodIndex(budget.rows["period"]))
-        model = with_rhs(
-            model, "budget", budget.rows["rhs"].to_numpy() + (scale - 1.0) * base.to_numpy()
+        model = model.with_rhs(
+            "budget", budget.rows["rhs"].to_numpy() + (scale - 1.0) * base.to_numpy()
         )
         changes["budget"] = portfolio.budget.assign(amount=portfolio.budget["amount"] * scale)
     total = model.block("total_budget")
     if total is not None and options.budget is not None:
-        model = with_rhs(
-            model, "total_budget", total.rows["rhs"].to_numpy() + (scale - 1.0) * options.budget
+        model = model.with_rhs(
+            "total_budget", total.rows["rhs"].to_numpy() + (scale - 1.0) * options.budget
         )
         options = options.replace(budget=options.budget * scale)
     return model, (portfolio.replace(**changes) if changes else portfolio), options
@@ -296,8 +289,6 @@ def efficient_frontier(
     >>> bool(f.points["objective"].is_monotonic_increasing)
     True
     """
-    from ..optimise import build_formulation, check_inputs
-    from .sweep import sweep
 
     options = batch_options(options)
     check_inputs(portfolio, options)

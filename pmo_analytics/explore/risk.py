@@ -1,10 +1,6 @@
-"""Value against risk: the risk-weighted exposure of a selection, and the ε-constraint frontier.
+"""Value against risk: the ε-constraint frontier.
 
-Exposure (risk)
-    The risk-weighted cost of a selection: Σ risk × cost inside the horizon [currency] over
-    the selected projects — the money expected to be spent on projects that fail (risk is the
-    probability of failure; a blank risk counts as 0).
-
+Exposure is the risk-weighted cost of a selection (:mod:`pmo_analytics.explore.exposure`).
 :func:`risk_frontier` maximises value subject to exposure ≤ ε, one added constraint row, and
 sweeps ε from the least exposure the rules allow up to today's plan; the points are solved
 and assembled as a budget frontier's are (:mod:`pmo_analytics.explore.frontier`).
@@ -12,105 +8,44 @@ and assembled as a budget frontier's are (:mod:`pmo_analytics.explore.frontier`)
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import OptionsError
+from ..optimise import (
+    Formulation,
+    OptimiseOptions,
+    Plan,
+    build_formulation,
+    check_inputs,
+    solve_model,
+)
+from ..parallel import run_parallel
+from ..portfolio import Portfolio
+from .exposure import exposure, exposure_coefficients
 from .frontier import Frontier, as_levels, assemble_frontier, batch_options
+from .sweep import Level, never_falls, solve_level, sweep
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..optimise import Formulation, OptimiseOptions, Plan
-    from ..portfolio import Portfolio
-    from .sweep import Level
-
-__all__ = ["exposure", "exposure_coefficients", "risk_frontier"]
-
-
-def exposure_coefficients(portfolio: Portfolio, formulation: Formulation) -> pd.Series:
-    """Exposure [currency] of each start option: the project's risk × its cost in the horizon.
-
-    Indexed like ``formulation.options`` (project_id, start).
-    """
-    from ..optimise import placed_entries
-
-    opts = formulation.options
-    cost = placed_entries(portfolio.cashflows, opts, "cost", len(portfolio.horizon), [])
-    per_col = cost.groupby("col")["coef"].sum().reindex(opts["col"].to_numpy(), fill_value=0.0)
-    risk = portfolio.projects["risk"].astype(float).fillna(0.0)
-    ids = opts.index.get_level_values("project_id")
-    values = per_col.to_numpy() * risk.reindex(ids).to_numpy()
-    return pd.Series(values, index=opts.index, name="exposure")
-
-
-def exposure(plan: Plan) -> float:
-    """Risk-weighted cost of a plan's selection: Σ risk × cost in the horizon [currency].
-
-    Examples
-    --------
-    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
-    >>> from pmo_analytics.optimise import optimise
-    >>> exposure(optimise(generate_portfolio(8, n_periods=4, n_roles=2, seed=1))) > 0
-    True
-    """
-    if not plan.is_solution():
-        return math.nan
-    from ..portfolio import project_load
-
-    spend, _ = project_load(plan.portfolio, plan.starts)
-    risk = plan.portfolio.projects["risk"].astype(float).fillna(0.0)
-    weights = risk.reindex(spend["project_id"]).to_numpy(dtype=float)
-    return float(spend["cost"].to_numpy(dtype=float) @ np.nan_to_num(weights))
-
-
-# --------------------------------------------------------------------------- value vs risk
-def _risk_block(coefficients: pd.Series, formulation: Formulation, cap: float):
-    from ..optimise import Block
-
-    cols = formulation.options["col"].to_numpy()
-    nz = coefficients.to_numpy() > 0
-    return Block(
-        "risk",
-        "<=",
-        pd.DataFrame({"measure": ["exposure"], "rhs": [float(cap)]}),
-        pd.DataFrame({"row": 0, "col": cols[nz], "coef": coefficients.to_numpy()[nz]}),
-    )
+__all__ = ["risk_frontier"]
 
 
 def _risk_level(
     formulation: Formulation, portfolio: Portfolio, options: OptimiseOptions, cap: float
 ) -> Level:
     """Exposure capped at ``cap`` [currency] (the formulation holds the ``risk`` row)."""
-    from ..optimise import with_rhs
-
-    return with_rhs(formulation, "risk", cap), portfolio, options
+    return formulation.with_rhs("risk", cap), portfolio, options
 
 
 def _least_exposure(task: tuple) -> float:
     """Worker: the least exposure any plan obeying the rules can have [currency]."""
-    from ..optimise.model import solve
-
     formulation, coefficients, options = task
-    columns = formulation.columns.assign(objective=0.0)
-    objective = columns["objective"].to_numpy().copy()
-    objective[formulation.options["col"].to_numpy()] = -coefficients.to_numpy()
-    model = dataclasses.replace(formulation, columns=columns.assign(objective=objective))
-    result = solve(
-        model,
-        solver=options.solver,
-        time_limit=options.time_limit,
-        gap=options.gap,
-        threads=options.threads,
-        seed=options.seed,
-    )
-    if result.values is None:
+    solution = solve_model(formulation.with_objective(-coefficients), options)
+    if not solution.is_solution():
         return math.nan
-    n_x = len(formulation.options)
-    return float(coefficients.to_numpy() @ np.round(result.values[:n_x]))
+    return float(coefficients @ solution.x.round())
 
 
 def risk_frontier(
@@ -158,10 +93,6 @@ def risk_frontier(
     >>> bool((f.points["exposure"] <= f.points["epsilon"] + 1e-6).all())
     True
     """
-    from ..optimise import build_formulation, check_inputs
-    from ..parallel import run_parallel
-    from .sweep import never_falls, solve_level, sweep
-
     options = batch_options(options)
     check_inputs(portfolio, options)
     if "risk" not in portfolio.projects or portfolio.projects["risk"].isna().all():
@@ -192,9 +123,7 @@ def risk_frontier(
     else:
         caps = as_levels(epsilons, "epsilons must be exposure caps ≥ 0 [currency]", empty=True)
         caps = np.unique(caps[caps < high - 1e-9 * max(1.0, high)])
-    capped = dataclasses.replace(
-        formulation, blocks=[*formulation.blocks, _risk_block(coefficients, formulation, high)]
-    )
+    capped = formulation.with_row("risk", "<=", high, coefficients, measure="exposure")
     plans = sweep(
         capped,
         portfolio,
@@ -219,7 +148,5 @@ def risk_frontier(
 
 def _risk_or_least(task: tuple):
     """Worker: today's plan or the least exposure, so the two run side by side."""
-    from .sweep import solve_level
-
     kind, *rest = task
     return solve_level(tuple(rest)) if kind == "current" else _least_exposure(tuple(rest))

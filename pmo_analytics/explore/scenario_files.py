@@ -29,8 +29,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .._vocab import BALANCE_MEASURES, SOLVERS, VALUE_BASES
-from ..optimise import BalanceRule
+from .._vocab import BALANCE_MEASURES
+from ..optimise import CHECKS, BalanceRule, option_problem
 from .scenarios import (
     NO_VALUE,
     CapacityChange,
@@ -118,6 +118,13 @@ class _Checker:
             self.add(key, value, rule)
             return None
         return value  # as written (an int stays an int), so messages quote the file
+
+    def option(self, value: Any, key: str, name: str) -> Any:
+        """A run option (``name``, a field of OptimiseOptions) judged as everywhere else."""
+        if option_problem(name, value) is not None:
+            self.add(key, value, f"must be {CHECKS[name].rule()}")
+            return None
+        return value
 
     def boolean(self, value: Any, key: str) -> bool | None:
         if not isinstance(value, bool):
@@ -250,12 +257,14 @@ def _parse_projects(c: _Checker, data: Any, out: dict) -> None:
             projects["allow_stop_in_flight"], "projects.allow_stop_in_flight"
         )
     if "termination_cost" in projects:
-        out["termination_cost"] = c.number(
-            projects["termination_cost"], "projects.termination_cost", low=0
+        out["termination_cost"] = c.option(
+            projects["termination_cost"], "projects.termination_cost", "termination_cost"
         )
     if "max_starts_per_period" in projects:
-        out["max_starts_per_period"] = c.number(
-            projects["max_starts_per_period"], "projects.max_starts_per_period", low=0, integer=True
+        out["max_starts_per_period"] = c.option(
+            projects["max_starts_per_period"],
+            "projects.max_starts_per_period",
+            "max_starts_per_period",
         )
 
 
@@ -354,29 +363,20 @@ def parse_scenario(data: Mapping[str, Any], *, source: str = "") -> Scenario:
     if "objective" in top:
         objective = c.table(top["objective"], "objective", "objective")
         if "value_basis" in objective:
-            out["value_basis"] = c.text(
-                objective["value_basis"], "objective.value_basis", choices=VALUE_BASES
+            out["value_basis"] = c.option(
+                objective["value_basis"], "objective.value_basis", "value_basis"
             )
         if "discount_rate" in objective:
-            out["discount_rate"] = c.number(
-                objective["discount_rate"], "objective.discount_rate", low=0, high=1, high_open=True
+            out["discount_rate"] = c.option(
+                objective["discount_rate"], "objective.discount_rate", "discount_rate"
             )
     if "balance" in top:
         _parse_balance(c, top["balance"], out)
     if "solver" in top:
         solver = c.table(top["solver"], "solver", "solver")
-        if "name" in solver:
-            out["solver"] = c.text(solver["name"], "solver.name", choices=SOLVERS)
-        if "time_limit" in solver:
-            out["time_limit"] = c.number(
-                solver["time_limit"], "solver.time_limit", low=0, low_open=True
-            )
-        if "gap" in solver:
-            out["gap"] = c.number(solver["gap"], "solver.gap", low=0, high=1, high_open=True)
-        if "threads" in solver:
-            out["threads"] = c.number(solver["threads"], "solver.threads", low=1, integer=True)
-        if "seed" in solver:
-            out["seed"] = c.number(solver["seed"], "solver.seed", low=0, integer=True)
+        for key, name in (("name", "solver"), *((k, k) for k in KEYS["solver"][1:])):
+            if key in solver:
+                out[name] = c.option(solver[key], f"solver.{key}", name)
     if "criteria" in top:
         _parse_criteria(c, top["criteria"], out)
     if c.problems:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..exceptions import SolverError
-from ..optimise import Formulation, OptimiseOptions, Plan
+from ..optimise import Formulation, OptimiseOptions, Plan, solve_formulation
 from ..portfolio import Portfolio
 
 #: A level: the formulation with the limit at that level, the portfolio whose tables hold
@@ -37,53 +37,10 @@ __all__ = ["CHAIN_LENGTH", "Level", "never_falls", "solve_level", "sweep", "tigh
 CHAIN_LENGTH = 5
 
 
-def warm_start(plan: Plan | None, formulation: Formulation) -> np.ndarray | None:
-    """Column values of ``plan`` in ``formulation`` (same start options), for a warm start.
-
-    The start options come from the plan's solution; the carried-forward budget columns of a
-    cumulative budget (the only helper columns) from the money the plan leaves unspent at the
-    formulation's budget. None when there is no plan or a helper column is of another kind.
-
-    Examples
-    --------
-    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
-    >>> from pmo_analytics.optimise import optimise
-    >>> plan = optimise(generate_portfolio(8, n_periods=4, n_roles=2, seed=1))
-    >>> values = warm_start(plan, plan.formulation)
-    >>> int(values.sum()) == plan.n_selected
-    True
-    """
-    if plan is None or not plan.is_solution():
-        return None
-    n_x = len(formulation.options)
-    x = np.zeros(len(formulation.columns))
-    x[:n_x] = plan.solution.reindex(formulation.options.index, fill_value=0.0).to_numpy()
-    helpers = formulation.columns.iloc[n_x:]
-    if helpers.empty:
-        return x
-    if not helpers["name"].str.startswith("carry_").all():
-        return None
-    block = formulation.block("budget")
-    options = block.entries[block.entries["col"] < n_x]
-    spend = np.bincount(
-        options["row"].to_numpy(),
-        weights=options["coef"].to_numpy() * x[options["col"].to_numpy()],
-        minlength=block.size,
-    )
-    # spend_t + carry_t - carry_{t-1} <= budget_t: carry what is left over, period by period
-    carry = np.maximum(np.cumsum(block.rows["rhs"].to_numpy(dtype=float) - spend), 0.0)
-    x[n_x:] = carry[: len(helpers)]
-    return x
-
-
 def solve_level(level: Level, warm: Plan | None = None) -> Plan:
     """Solve one level, its search started from ``warm`` (a plan of a tighter level)."""
-    from ..optimise import solve_formulation
-
     formulation, portfolio, options = level
-    return solve_formulation(
-        portfolio, formulation, options, warm_start=warm_start(warm, formulation)
-    )
+    return solve_formulation(portfolio, formulation, options, warm_start=warm)
 
 
 def _better(plan: Plan, than: Plan | None) -> bool:

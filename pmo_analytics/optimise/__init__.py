@@ -9,31 +9,47 @@ dependencies and balance) → ``heuristic`` (a feasible plan in seconds, the war
 plan against its portfolio independently of all of this.
 """
 
-from .assemble import assemble_plan
+from .assemble import plan_from_selection
 from .blocks import Block, placed_entries
 from .check import check_plan
-from .formulation import Formulation, build_formulation, with_rhs
-from .options import BalanceRule, OptimiseOptions
+from .formulation import Formulation, build_formulation
+from .options import (
+    CHECKS,
+    BalanceRule,
+    OptimiseOptions,
+    PortfolioRules,
+    SearchSettings,
+    option_problem,
+)
 from .plan import Plan
-from .reasons import CAUSE, exclusion_reasons, option_collisions, row_table
+from .reasons import CAUSE, CONFLICT_COLUMNS, best_start, start_conflicts
 from .run import check_inputs, optimise, solve_formulation
+from .solution import Solution, solve_model
+from .what_if import WhatIf, what_if
 
 __all__ = [
+    "CHECKS",
+    "PortfolioRules",
+    "SearchSettings",
+    "Solution",
+    "option_problem",
     "CAUSE",
     "Block",
     "BalanceRule",
     "Formulation",
     "OptimiseOptions",
     "Plan",
-    "assemble_plan",
+    "plan_from_selection",
     "build_formulation",
     "check_inputs",
     "check_plan",
-    "exclusion_reasons",
     "optimise",
-    "option_collisions",
     "placed_entries",
-    "row_table",
+    "start_conflicts",
+    "best_start",
+    "CONFLICT_COLUMNS",
     "solve_formulation",
-    "with_rhs",
+    "solve_model",
+    "WhatIf",
+    "what_if",
 ]

@@ -132,7 +132,6 @@ def assemble_plan(
         diagnosis=pd.DataFrame(columns=DIAGNOSIS_COLUMNS),
         options=options,
         portfolio=portfolio,
-        formulation=formulation,
         solution=solution,
         notes=tuple(notes or ()),
         timings=timings or {},
@@ -170,3 +169,44 @@ def _binding(
     return binding.sort_values(
         ["shadow_price", "blocked", "utilisation"], ascending=False, kind="stable"
     )[BINDING_COLUMNS].reset_index(drop=True)
+
+
+def plan_from_selection(
+    portfolio: Portfolio,
+    formulation: Formulation,
+    options: OptimiseOptions,
+    selection: pd.Series | None,
+    *,
+    status: str,
+    solver: str,
+    bound: float | None = None,
+    notes: list[str] | tuple[str, ...] = (),
+) -> Plan:
+    """A :class:`Plan` of a selection made outside the solver (e.g. a ranked list).
+
+    ``selection`` gives start option values by (project_id, start) (1 = chosen); None means
+    no plan. The plan gets the same schedule, reasons, utilisation and binding limits as an
+    optimised one, so it can be checked, charted and compared.
+
+    Examples
+    --------
+    >>> from pmo_analytics.portfolio import generate_portfolio
+    >>> from pmo_analytics.optimise import OptimiseOptions, build_formulation, check_plan
+    >>> p = generate_portfolio(8, n_periods=4, n_roles=2, seed=1)
+    >>> f = build_formulation(p, OptimiseOptions())
+    >>> none = pd.Series(0.0, index=f.option_index)
+    >>> must = f.projects.index[f.projects["must"]]
+    >>> plan = plan_from_selection(p, f, OptimiseOptions(), none, status="feasible", solver="me")
+    >>> plan.n_selected == 0 or len(must) > 0
+    True
+    """
+    return assemble_plan(
+        portfolio,
+        formulation,
+        options,
+        None if selection is None else formulation.column_values(selection),
+        status=status,
+        bound=bound,
+        solver=solver,
+        notes=list(notes),
+    )

@@ -9,6 +9,8 @@ import pandas as pd
 
 from .._vocab import CLOSED_STATUSES, DEPENDENCY_KINDS
 from ..exceptions import UnknownNameError
+from .formulation import build_formulation
+from .reasons import best_start, start_conflicts
 
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import Plan
@@ -88,14 +90,11 @@ def _price(resource: str, period: object, price: float) -> str:
     )
 
 
-def _blockers(plan: Plan, project_id: str, col: int) -> tuple[list[str], list[str]]:
-    """What start option ``col`` would overrun (needs) and which rules it would break."""
-    from .reasons import option_collisions
-
-    collisions = option_collisions(plan.formulation, _x(plan))
-    mine = collisions[collisions["col"] == col].sort_values("overrun", ascending=False)
+def _blockers(conflicts: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """What a start would overrun (needs) and which rules it would break, in words, from the
+    rows of :func:`~.reasons.start_conflicts`."""
     needs, rules = [], []
-    for row in mine.itertuples(index=False):
+    for row in conflicts.itertuples(index=False):
         left = max(row.remaining, 0)
         if row.family == "capacity":
             needs.append(
@@ -109,7 +108,7 @@ def _blockers(plan: Plan, project_id: str, col: int) -> tuple[list[str], list[st
         elif row.family == "total_budget":
             needs.append(f"{_money(row.need)} of the total budget where {_money(left)} remain")
         elif row.family in DEPENDENCY_KINDS:
-            rules.append(_dependency_text(plan, row.family, int(row.row), project_id))
+            rules.append(_DEPENDENCY_WORDS[row.family].format(other=row.other_id))
         elif row.family == "balance":
             rules.append("it would upset a balance rule on the portfolio's mix")
         elif row.family == "starts":
@@ -117,34 +116,20 @@ def _blockers(plan: Plan, project_id: str, col: int) -> tuple[list[str], list[st
     return list(dict.fromkeys(needs)), list(dict.fromkeys(rules))
 
 
-def _dependency_text(plan: Plan, family: str, stacked_row: int, project_id: str) -> str:
-    """The dependency row ``stacked_row`` in words, from the side of ``project_id``."""
-    offset = 0
-    for block in plan.formulation.blocks:
-        if block.family == family:
-            label = block.rows.iloc[stacked_row - offset]
-            break
-        offset += block.size
-    else:  # pragma: no cover
-        return "a dependency"
-    mine, theirs = str(label["project_id"]), str(label["other_id"])
-    if family == "excludes":
-        other = theirs if mine == project_id else mine
-        return f"it and {other} exclude each other, and {other} is in the plan"
-    if family == "follows" or label.get("kind") == "follows":
-        return f"it must follow {theirs}, which is not in the plan early enough"
-    return f"it requires {theirs}, which is not in the plan"
+_DEPENDENCY_WORDS = {
+    "excludes": "it and {other} exclude each other, and {other} is in the plan",
+    "follows": "it must follow {other}, which is not in the plan early enough",
+    "requires": "it requires {other}, which is not in the plan",
+}
 
 
-def _x(plan: Plan) -> np.ndarray:
-    n = len(plan.formulation.columns)
-    x = np.zeros(n)
-    x[: len(plan.solution)] = plan.solution.to_numpy()
-    return x
+def explain_project(plan: Plan, project_id: str) -> str:
+    """Why ``project_id`` is in or out of ``plan``, in plain words (see :meth:`Plan.explain`).
 
-
-def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str:
-    """Why ``project_id`` is in or out of ``plan``, in plain words (see :meth:`Plan.explain`)."""
+    From facts the plan holds — its schedule and reasons, and what the project's best start
+    would break (:func:`~.reasons.start_conflicts`); no solver is called. What forcing the
+    project in would cost is :func:`~pmo_analytics.optimise.what_if`, which re-solves.
+    """
     schedule = plan.schedule
     if project_id not in schedule.index:
         raise UnknownNameError(
@@ -182,11 +167,9 @@ def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str
         return f"{name} is not in the plan: it cannot finish inside the horizon from any start of its window."
     if not plan.is_solution():
         return f"{name} is not in the plan: no plan satisfies the rules ({plan.status})."
-    from .reasons import exclusion_reasons
-
-    best = exclusion_reasons(plan.formulation, _x(plan)).loc[project_id, "best_col"]
-    start = plan.formulation.options.reset_index().set_index("col").at[int(best), "start"]
-    needs, rules = _blockers(plan, project_id, int(best))
+    model = build_formulation(plan.portfolio, plan.options)
+    start = best_start(plan, project_id, formulation=model)
+    needs, rules = _blockers(start_conflicts(plan, project_id, start, formulation=model))
     if needs or rules:
         need_text = ""
         if needs:
@@ -210,43 +193,4 @@ def explain_project(plan: Plan, project_id: str, *, what_if: bool = True) -> str
             f"under the objective ({value_text})."
         )
     text += f" {value_text[0].upper()}{value_text[1:]}, cost {_money(row['cost'])}."
-    if what_if:
-        text += " " + _forcing_text(plan, project_id)
     return text
-
-
-def _forcing_text(plan: Plan, project_id: str) -> str:
-    from .run import optimise
-
-    options = plan.options.replace(
-        force_in=(*plan.options.force_in, project_id), shadow_prices=False
-    )
-    forced = optimise(plan.portfolio, options)
-    if not forced.is_solution():
-        first = forced.diagnosis["message"].iloc[0] if len(forced.diagnosis) else forced.status
-        return f"It cannot be forced in: {first}."
-    lost = plan.objective - forced.objective
-    dropped = plan.selected.difference(forced.selected)
-    moved = [
-        p
-        for p in plan.selected.intersection(forced.selected)
-        if plan.schedule.at[p, "start"] != forced.schedule.at[p, "start"]
-    ]
-    names = plan.schedule["name"]
-    text = f"Forcing it in would cost {lost:,.2f} of value (objective {plan.objective:,.2f} → {forced.objective:,.2f})"
-    if len(dropped):
-        text += "; it would displace " + ", ".join(f"{p} {names[p]}" for p in dropped)
-    if moved:
-        shown = ", ".join(
-            f"{p} ({plan.schedule.at[p, 'start']} → {forced.schedule.at[p, 'start']})"
-            for p in moved[:_MOVES_SHOWN]
-        )
-        more = len(moved) - _MOVES_SHOWN
-        text += f"; and move {len(moved)} start{'s' if len(moved) > 1 else ''}: {shown}"
-        text += f" and {more} more" if more > 0 else ""
-    if forced.status != "optimal" or plan.status != "optimal":
-        text += (
-            f" (plan {plan.status}, forced plan {forced.status}: the cost is an estimate "
-            "within the solver's gap, not a proven difference)"
-        )
-    return text + "."

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .._vocab import CLOSED_STATUSES
 from ..exceptions import OptionsError
@@ -35,8 +36,9 @@ class Formulation:
 
     options : DataFrame indexed by (project_id, start) — one row per binary start option —
         with ``col`` (its column number), ``pos`` (start position from the horizon's first
-        period), ``objective`` (coefficient) and ``value`` (the project's value on the
-        chosen basis, without tie-breaks).
+        period), ``objective`` (coefficient), ``value`` (the project's value on the
+        chosen basis, without tie-breaks) and ``cost`` (its cost inside the horizon when it
+        starts there [currency]).
     columns : DataFrame indexed by column number: ``name``, ``lb``, ``ub``, ``binary``,
         ``objective``; the first ``len(options)`` columns are the start options, any further
         ones are continuous helpers (carried-forward budget).
@@ -58,16 +60,40 @@ class Formulation:
     notes: list[str] = field(default_factory=list)
 
     def block(self, family: str) -> Block | None:
+        """The block of constraint ``family`` (``budget``, ``capacity``, ...), or None."""
         return next((b for b in self.blocks if b.family == family), None)
 
     @property
     def n_nonzeros(self) -> int:
         return int(sum(len(b.entries) for b in self.blocks))
 
+    @property
+    def option_index(self) -> pd.MultiIndex:
+        """The start options' labels: (project_id, start) — the first columns, in order."""
+        return self.options.index
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """Every constraint row, stacked in block order, with its labels.
+
+        Columns: family, sense, rhs, resource (a role, ``budget``, or the family), period
+        (NaT where the row has none), block_row (its position in the block), and label (the
+        row in words, e.g. ``capacity Architect 2028Q2``).
+
+        Examples
+        --------
+        >>> from pmo_analytics.portfolio import generate_portfolio
+        >>> f = build_formulation(generate_portfolio(6, n_periods=4, n_roles=2, seed=1), OptimiseOptions())
+        >>> f.rows.loc[f.rows["family"] == "budget", "label"].iloc[0]
+        'budget 2027Q1'
+        """
+        parts = [_block_rows(block) for block in self.blocks]
+        if not parts:
+            return pd.DataFrame(columns=[*_ROW_COLUMNS, "label"])
+        return pd.concat(parts, ignore_index=True)
+
     def sparse_matrix(self, family: str | None = None):
         """The constraint matrix (all blocks stacked, or one family) as ``scipy.sparse.csr``."""
-        from scipy.sparse import coo_matrix
-
         blocks = [b for b in self.blocks if family is None or b.family == family]
         offsets = np.cumsum([0] + [b.size for b in blocks])
         rows = np.concatenate(
@@ -75,37 +101,220 @@ class Formulation:
         )
         cols = np.concatenate([b.entries["col"].to_numpy() for b in blocks])
         vals = np.concatenate([b.entries["coef"].to_numpy() for b in blocks])
-        return coo_matrix((vals, (rows, cols)), shape=(int(offsets[-1]), len(self.columns))).tocsr()
+        shape = (int(offsets[-1]), len(self.columns))
+        return sparse.coo_matrix((vals, (rows, cols)), shape=shape).tocsr()
+
+    # ---------------------------------------------------------- changed copies, by label
+    def with_rhs(self, family: str, rhs: np.ndarray | pd.Series | float) -> Formulation:
+        """The same model with new right-hand sides for one constraint family.
+
+        The cheap way to re-solve a model at another budget or capacity level: start options,
+        entries and every other block are reused as they are. ``rhs`` is one number, an array
+        in the block's row order, or a Series indexed by the block's row labels (by period for
+        ``budget``, by (role, period) for ``capacity``).
+
+        Examples
+        --------
+        >>> from pmo_analytics.portfolio import generate_portfolio
+        >>> f = build_formulation(generate_portfolio(10, n_periods=4, n_roles=2, seed=1), OptimiseOptions())
+        >>> g = f.with_rhs("budget", f.block("budget").rows["rhs"] * 2)
+        >>> float(g.block("budget").rows["rhs"].sum()) == 2 * float(f.block("budget").rows["rhs"].sum())
+        True
+        """
+        block = self._require(family)
+        if isinstance(rhs, pd.Series) and not rhs.index.equals(block.rows.index):
+            rhs = rhs.reindex(_row_labels(block)).to_numpy(dtype=float)
+            if np.isnan(rhs).any():
+                raise OptionsError(f"the new right-hand sides lack some {family!r} rows' labels")
+        values = np.broadcast_to(np.asarray(rhs, dtype=float), (block.size,))
+        changed = Block(block.family, block.sense, block.rows.assign(rhs=values), block.entries)
+        return self._with_block(changed)
+
+    def without(self, *families: str) -> Formulation:
+        """The model without the constraint families named (e.g. ``"budget"``); families the
+        model does not have are ignored."""
+        return dataclasses.replace(
+            self, blocks=[b for b in self.blocks if b.family not in families]
+        )
+
+    def with_objective(self, coefficients: pd.Series, *, constant: float = 0.0) -> Formulation:
+        """The model maximising another objective: a coefficient per start option.
+
+        ``coefficients`` is indexed like :attr:`option_index` (missing options count 0);
+        helper columns get 0.
+
+        Examples
+        --------
+        >>> from pmo_analytics.portfolio import generate_portfolio
+        >>> f = build_formulation(generate_portfolio(6, n_periods=4, n_roles=2, seed=1), OptimiseOptions())
+        >>> g = f.with_objective(pd.Series(1.0, index=f.option_index))
+        >>> float(g.columns["objective"].sum()) == len(f.options)
+        True
+        """
+        values = np.zeros(len(self.columns))
+        values[: len(self.options)] = coefficients.reindex(
+            self.option_index, fill_value=0.0
+        ).to_numpy(dtype=float)
+        options = self.options.assign(objective=values[: len(self.options)])
+        return dataclasses.replace(
+            self, options=options, columns=self.columns.assign(objective=values), constant=constant
+        )
+
+    def with_row(
+        self, family: str, sense: str, rhs: float, coefficients: pd.Series, **labels: object
+    ) -> Formulation:
+        """The model with one more constraint row: Σ coefficient · x (sense) rhs.
+
+        ``coefficients`` is indexed like :attr:`option_index` (missing options count 0);
+        ``labels`` name the row (e.g. ``measure="exposure"``).
+
+        Examples
+        --------
+        >>> from pmo_analytics.portfolio import generate_portfolio
+        >>> f = build_formulation(generate_portfolio(6, n_periods=4, n_roles=2, seed=1), OptimiseOptions())
+        >>> g = f.with_row("starts_total", "<=", 3, pd.Series(1.0, index=f.option_index))
+        >>> g.rows["label"].iloc[-1], float(g.rows["rhs"].iloc[-1])
+        ('starts_total', 3.0)
+        """
+        coef = coefficients.reindex(self.option_index, fill_value=0.0).to_numpy(dtype=float)
+        nz = np.flatnonzero(coef)
+        block = Block(
+            family,
+            sense,
+            pd.DataFrame({**{k: [v] for k, v in labels.items()}, "rhs": [float(rhs)]}),
+            pd.DataFrame({"row": 0, "col": self.options["col"].to_numpy()[nz], "coef": coef[nz]}),
+        )
+        return dataclasses.replace(self, blocks=[*self.blocks, block])
+
+    def with_slacks(self, family: str, *, objective: float, name: str) -> Formulation:
+        """The model with a slack column on every row of ``family``, each worth ``objective``.
+
+        A ``<=`` row becomes ``entries · x − slack <= rhs`` (``>=``: ``+ slack``): the slack is
+        how far the row's limit is stretched — hires on the capacity rows with objective −1
+        are the fewest extra FTE. Slack columns are named ``{name}_{row}``, continuous and
+        non-negative; read them with :attr:`Solution.helpers`.
+        """
+        block = self._require(family)
+        first = len(self.columns)
+        slack = pd.DataFrame(
+            {
+                "name": [f"{name}_{r}" for r in range(block.size)],
+                "lb": 0.0,
+                "ub": np.inf,
+                "binary": False,
+                "objective": float(objective),
+            }
+        )
+        sign = 1.0 if block.sense == ">=" else -1.0
+        extra = pd.DataFrame(
+            {"row": np.arange(block.size), "col": first + np.arange(block.size), "coef": sign}
+        )
+        entries = pd.concat([block.entries, extra], ignore_index=True)
+        changed = self._with_block(Block(block.family, block.sense, block.rows, entries))
+        return dataclasses.replace(
+            changed, columns=pd.concat([self.columns, slack], ignore_index=True)
+        )
+
+    def column_values(self, selection: pd.Series) -> np.ndarray | None:
+        """Values of every column for a selection of start options (by label).
+
+        The start options come from ``selection`` (1 = chosen; missing options 0); the
+        carried-forward budget columns of a cumulative budget (the only helper columns a
+        selection implies) from the money it leaves unspent at this model's budget. None when
+        a helper column is of another kind (a slack: the selection does not fix it).
+
+        Examples
+        --------
+        >>> from pmo_analytics.portfolio import generate_portfolio
+        >>> f = build_formulation(generate_portfolio(6, n_periods=4, n_roles=2, seed=1), OptimiseOptions())
+        >>> first = pd.Series(1.0, index=f.option_index[:1])
+        >>> f.column_values(first).sum()
+        np.float64(1.0)
+        """
+        n_x = len(self.options)
+        x = np.zeros(len(self.columns))
+        x[:n_x] = selection.reindex(self.option_index, fill_value=0.0).to_numpy(dtype=float)
+        helpers = self.columns.iloc[n_x:]
+        if helpers.empty:
+            return x
+        if not helpers["name"].str.startswith("carry_").all():
+            return None
+        block = self._require("budget")
+        options = block.entries[block.entries["col"] < n_x]
+        spend = np.bincount(
+            options["row"].to_numpy(),
+            weights=options["coef"].to_numpy() * x[options["col"].to_numpy()],
+            minlength=block.size,
+        )
+        # spend_t + carry_t - carry_{t-1} <= budget_t: carry what is left over, period by period
+        carry = np.maximum(np.cumsum(block.rows["rhs"].to_numpy(dtype=float) - spend), 0.0)
+        x[n_x:] = carry[: len(helpers)]
+        return x
+
+    def slack_names(self, family: str, name: str) -> pd.Series:
+        """The slack columns :meth:`with_slacks` added to ``family``: column name by row label."""
+        block = self._require(family)
+        return pd.Series(
+            [f"{name}_{r}" for r in range(block.size)], index=_row_labels(block), name="column"
+        )
+
+    def option_matrix(self) -> sparse.csc_matrix:
+        """The constraint matrix over the start options only (rows as in :attr:`rows`,
+        columns in :attr:`option_index` order), for fit checks of plans being built."""
+        return self.sparse_matrix()[:, : len(self.options)].tocsc()
+
+    def _require(self, family: str) -> Block:
+        block = self.block(family)
+        if block is None:
+            families = ", ".join(b.family for b in self.blocks)
+            raise OptionsError(f"the formulation has no {family!r} block; it has: {families}")
+        return block
+
+    def _with_block(self, changed: Block) -> Formulation:
+        blocks = [changed if b.family == changed.family else b for b in self.blocks]
+        return dataclasses.replace(self, blocks=blocks)
 
 
-def with_rhs(
-    formulation: Formulation, family: str, rhs: np.ndarray | pd.Series | float
-) -> Formulation:
-    """The same formulation with new right-hand sides for one constraint family.
+_ROW_COLUMNS = ["family", "sense", "rhs", "resource", "period", "block_row"]
 
-    The cheap way to re-solve a model at another budget or capacity level: start options,
-    entries and every other block are reused as they are.
 
-    Examples
-    --------
-    >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
-    >>> f = build_formulation(generate_portfolio(10, n_periods=4, n_roles=2, seed=1), OptimiseOptions())
-    >>> g = with_rhs(f, "budget", f.block("budget").rows["rhs"] * 2)
-    >>> float(g.block("budget").rows["rhs"].sum()) == 2 * float(f.block("budget").rows["rhs"].sum())
-    True
-    """
-    blocks = []
-    found = False
-    for block in formulation.blocks:
-        if block.family == family:
-            values = np.broadcast_to(np.asarray(rhs, dtype=float), (block.size,))
-            block = Block(block.family, block.sense, block.rows.assign(rhs=values), block.entries)
-            found = True
-        blocks.append(block)
-    if not found:
-        families = ", ".join(b.family for b in formulation.blocks)
-        raise OptionsError(f"the formulation has no {family!r} block; it has: {families}")
-    return dataclasses.replace(formulation, blocks=blocks)
+def _label_columns(block: Block) -> list[str]:
+    """The label columns of a block's rows (all but the right-hand side and notes)."""
+    return [c for c in block.rows.columns if c not in ("rhs", "reason")]
+
+
+def _row_labels(block: Block) -> pd.Index:
+    """A block's rows as an index of their labels (one level per label column)."""
+    columns = _label_columns(block)
+    if len(columns) == 1:
+        return pd.Index(block.rows[columns[0]])
+    return pd.MultiIndex.from_frame(block.rows[columns])
+
+
+def _block_rows(block: Block) -> pd.DataFrame:
+    """A block's rows in the stacked row table (see :attr:`Formulation.rows`)."""
+    rows = block.rows
+    if block.family == "capacity":
+        resource = rows["role"].astype(str).to_numpy()
+    elif block.family in ("budget", "total_budget"):
+        resource = np.full(block.size, "budget", dtype=object)
+    else:
+        resource = np.full(block.size, block.family, dtype=object)
+    period = rows["period"] if "period" in rows else pd.Series(pd.NaT, index=rows.index)
+    words = pd.Series("", index=rows.index, dtype=object)
+    for column in _label_columns(block):  # a few label columns; vectorised over the rows
+        words = words + " " + rows[column].astype(str)
+    return pd.DataFrame(
+        {
+            "family": block.family,
+            "sense": block.sense,
+            "rhs": rows["rhs"].to_numpy(dtype=float),
+            "resource": resource,
+            "period": period.to_numpy(),
+            "block_row": np.arange(block.size),
+            "label": (block.family + words).to_numpy(),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- start options
@@ -256,6 +465,8 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
 
     # budget per period (or carried forward) and the total budget
     cost = placed_entries(portfolio.cashflows, opts, "cost", n_periods, [])
+    in_horizon = cost.groupby("col")["coef"].sum()
+    opts = opts.assign(cost=in_horizon.reindex(opts["col"].to_numpy(), fill_value=0.0).to_numpy())
     columns = pd.DataFrame(
         {
             "name": [f"x_{i}" for i in range(len(opts))],

@@ -1,16 +1,17 @@
-"""Plan: the result of one optimisation run, and its views.
+"""Plan: the result of one optimisation run — status, figures and frames.
 
 A Plan holds frames, not algorithms: the schedule (every project: selected, start, finish,
 value, cost, reason), spend and demand against budget and capacity per period, the binding
 limits with their shadow prices, the solver's status, bound and gap, and — when the rules
-cannot all hold — the diagnosis. :meth:`Plan.explain` words why a project is in or out.
+cannot all hold — the diagnosis. It keeps its selection (start option values by label), not
+the model: :meth:`Plan.explain` words why a project is in or out from these facts; what
+forcing one in would cost is :func:`~pmo_analytics.optimise.what_if`; writing and rendering
+the plan's files is :mod:`pmo_analytics.report`.
 """
 
 from __future__ import annotations
 
 import html
-import json
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,6 @@ from .options import OptimiseOptions
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..portfolio import Portfolio
-    from .formulation import Formulation
 
 #: Columns of ``plan.csv`` (CONTRACT.md), in order.
 PLAN_COLUMNS = [
@@ -99,6 +99,10 @@ class Plan:
         For an infeasible run: the smallest relaxation that would make the rules hold, one
         row per relaxed limit with a plain-words ``message``; empty otherwise.
     options : OptimiseOptions
+    portfolio : Portfolio
+        The portfolio the plan was made for.
+    solution : Series
+        The selection: value of every start option, indexed by (project_id, start).
     notes : list of str
         Anything worth knowing about the run (heuristic fallback, projects not forceable).
     """
@@ -117,7 +121,6 @@ class Plan:
     diagnosis: pd.DataFrame
     options: OptimiseOptions
     portfolio: Portfolio = field(repr=False)
-    formulation: Formulation | None = field(default=None, repr=False)
     solution: pd.Series | None = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
     timings: dict = field(default_factory=dict)
@@ -174,51 +177,19 @@ class Plan:
         out["period"] = out["period"].astype(str)
         return out
 
-    def summary(self) -> dict:
-        """The ``summary.json`` content (CONTRACT.md keys first, then extensions)."""
+    def explain(self, project_id: str) -> str:
+        """Why ``project_id`` is in or out of the plan, in plain words (no re-solve).
 
-        def number(v: float) -> float | None:
-            return (
-                None
-                if v is None or (isinstance(v, float) and not math.isfinite(v))
-                else round(float(v), 6)
-            )
-
-        return {
-            "status": self.status,
-            "objective": number(self.objective),
-            "bound": number(self.bound),
-            "gap": number(self.gap),
-            "solver": self.solver,
-            "seconds": round(float(self.seconds), 3),
-            "n_selected": self.n_selected,
-            "selected": [str(p) for p in self.selected],
-            "value_basis": self.options.value_basis,
-            "value": number(self.value),
-            "cost": number(self.total_cost),
-            "horizon": [str(self.portfolio.horizon[0]), str(self.portfolio.horizon[-1])],
-            "diagnosis": self.diagnosis["message"].tolist() if len(self.diagnosis) else [],
-            "notes": list(self.notes),
-        }
-
-    def summary_json(self) -> str:
-        """``summary.json`` text; with ``deterministic`` keys only (no timing) see CLI."""
-        return json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n"
-
-    def explain(self, project_id: str, *, what_if: bool = True) -> str:
-        """Why ``project_id`` is in or out of the plan, in plain words.
-
-        With ``what_if`` an excluded project is forced in by a re-solve to say what it would
-        cost (value lost, which projects drop, which move).
+        What forcing an excluded project in would cost: :func:`pmo_analytics.what_if`.
 
         Examples
         --------
         >>> plan.explain("P012")  # doctest: +SKIP
-        'P012 Customer 360 analytics is not in the plan: ...'
+        'P012 Customer 360 analytics is not in the plan (capacity:Architect): ...'
         """
         from .explain import explain_project
 
-        return explain_project(self, project_id, what_if=what_if)
+        return explain_project(self, project_id)
 
     def summary_text(self) -> str:
         """A short text summary, as the command line prints it."""
@@ -233,38 +204,4 @@ class Plan:
         )
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        s = self.summary()
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(str(v))}</td></tr>"
-            for k, v in (
-                ("status", s["status"]),
-                ("objective", f"{self.objective:,.2f} ({self.options.value_basis})"),
-                ("bound / gap", f"{self.bound:,.2f} / {self.gap:.2%}"),
-                ("selected", f"{self.n_selected} of {len(self.schedule)} projects"),
-                ("cost in horizon", f"{self.total_cost:,.0f}"),
-                ("solver", f"{self.solver}, {self.seconds:.1f} s"),
-            )
-        )
-        table = self.plan_table()
-        table = table[table["selected"]].drop(columns="selected")
-        parts = [
-            "<div class='pmo-plan'><h4>Portfolio plan</h4>",
-            f"<table>{rows}</table>",
-        ]
-        if len(self.diagnosis):
-            items = "".join(f"<li>{esc(m)}</li>" for m in self.diagnosis["message"])
-            parts.append(f"<p><b>Why no plan satisfies the rules</b></p><ul>{items}</ul>")
-        if len(table):
-            parts.append(
-                "<p><b>Selected projects</b></p>"
-                + table.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.1f}")
-            )
-        binding = self.binding.head(10)
-        if len(binding):
-            parts.append(
-                "<p><b>Binding limits</b></p>"
-                + binding.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.2f}")
-            )
-        parts.append("</div>")
-        return "".join(parts)
+        return f"<pre class='pmo-plan'>{html.escape(self.summary_text())}</pre>"

@@ -11,7 +11,6 @@ from ..portfolio import Portfolio
 from .blocks import Block
 from .formulation import Formulation
 from .options import OptimiseOptions
-from .reasons import row_table
 
 
 def empty_prices() -> pd.DataFrame:
@@ -62,7 +61,7 @@ def shadow_prices(
     )
     if result.status != "optimal" or not result.duals:
         return None  # duals of an LP that was not solved to optimality mean nothing
-    rows = row_table(formulation)
+    rows = formulation.rows
     parts = []
     for family in ("budget", "capacity"):
         duals = result.duals.get(family)

@@ -8,43 +8,17 @@ would break; :func:`exclusion_reasons` turns them into one reason per project �
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
-from .formulation import Formulation
+from .formulation import Formulation, build_formulation
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .plan import Plan
 
 _TOL = 1e-6
-
-
-def row_table(formulation: Formulation) -> pd.DataFrame:
-    """Every constraint row stacked: family, sense, rhs, resource label, period, block row."""
-    parts = []
-    for block in formulation.blocks:
-        rows = block.rows
-        if block.family == "capacity":
-            resource = rows["role"].astype(str)
-        elif block.family in ("budget", "total_budget"):
-            resource = pd.Series("budget", index=rows.index)
-        else:
-            resource = pd.Series(block.family, index=rows.index)
-        period = rows["period"] if "period" in rows else pd.Series(pd.NaT, index=rows.index)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "family": block.family,
-                    "sense": block.sense,
-                    "rhs": rows["rhs"].to_numpy(dtype=float),
-                    "resource": resource.to_numpy(),
-                    "period": period.to_numpy(),
-                    "block_row": np.arange(block.size),
-                }
-            )
-        )
-    return (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=["family", "sense", "rhs", "resource", "period", "block_row"])
-    )
 
 
 #: Constraint family → the reason word it gives an excluded project (``plan.csv``).
@@ -67,7 +41,7 @@ def option_collisions(formulation: Formulation, x: np.ndarray) -> pd.DataFrame:
     (the option's coefficient), remaining (rhs − used), overrun (relative to the limit).
     """
     matrix = formulation.sparse_matrix()
-    rows = row_table(formulation)
+    rows = formulation.rows
     used = matrix @ x
     n_x = len(formulation.options)
     opts = formulation.options.reset_index()
@@ -150,3 +124,131 @@ def exclusion_reasons(
     best = options.drop_duplicates("project_id").set_index("project_id")
     reason = best["cause"].where(~best["dependency"], "dependency")
     return pd.DataFrame({"reason": reason, "best_col": best["col"]}).rename_axis("project_id")
+
+
+#: Columns of :func:`start_conflicts`.
+CONFLICT_COLUMNS = [
+    "project_id",
+    "start",
+    "family",
+    "cause",
+    "resource",
+    "period",
+    "need",
+    "remaining",
+    "rhs",
+    "overrun",
+    "other_id",
+]
+
+
+def start_conflicts(
+    plan: Plan,
+    project_id: str,
+    start: pd.Period | None = None,
+    *,
+    formulation: Formulation | None = None,
+) -> pd.DataFrame:
+    """What one start of a project would break in a plan: the facts behind "why not".
+
+    The project is taken out of the plan first (so a selected project's own load does not
+    count against it), then its start option is added alone: every budget, capacity or rule
+    row it would overrun, worst first.
+
+    Parameters
+    ----------
+    plan : Plan
+    project_id : str
+    start : Period, optional
+        The start to try; by default the project's best start (the one closest to fitting,
+        as :func:`exclusion_reasons` ranks them).
+    formulation : Formulation, optional
+        The plan's model (default: built again from ``plan.portfolio`` and ``plan.options``).
+
+    Returns
+    -------
+    DataFrame
+        One row per broken row: project_id, start, family, cause (budget, capacity:ROLE,
+        dependency, balance, start_limit), resource, period, need (what the start adds),
+        remaining (what the plan leaves of the limit), rhs (the limit), overrun (relative to
+        the limit) and other_id (the other project of a dependency row). Empty when the start
+        fits every row, or is no start option of the project.
+
+    Examples
+    --------
+    >>> from pmo_analytics.portfolio import generate_portfolio
+    >>> from pmo_analytics.optimise import optimise
+    >>> plan = optimise(generate_portfolio(12, n_periods=6, n_roles=3, seed=3))
+    >>> out = plan.schedule.index[~plan.schedule["selected"]][0]
+    >>> list(start_conflicts(plan, out).columns) == CONFLICT_COLUMNS
+    True
+    """
+    model = (
+        formulation if formulation is not None else build_formulation(plan.portfolio, plan.options)
+    )
+    options = model.options
+    empty = pd.DataFrame(columns=CONFLICT_COLUMNS)
+    if plan.solution is None or project_id not in options.index.get_level_values("project_id"):
+        return empty
+    x = model.column_values(plan.solution)
+    if x is None:
+        return empty
+    x[options.loc[project_id, "col"].to_numpy()] = 0.0  # the project out of the plan
+    if start is None:
+        col = int(exclusion_reasons(model, x).at[project_id, "best_col"])
+    elif (project_id, start) in options.index:
+        col = int(options.at[(project_id, start), "col"])
+    else:
+        return empty
+    hits = option_collisions(model, x)
+    hits = hits[hits["col"] == col].sort_values("overrun", ascending=False, kind="stable")
+    return (
+        _with_other(model, hits)
+        .assign(start=options.reset_index().set_index("col").at[col, "start"])[CONFLICT_COLUMNS]
+        .reset_index(drop=True)
+    )
+
+
+def best_start(
+    plan: Plan, project_id: str, *, formulation: Formulation | None = None
+) -> pd.Period | None:
+    """The start of ``project_id`` that comes closest to fitting ``plan`` (the project taken
+    out first): where its reason was judged. None when it has no start option."""
+    found = _without(plan, project_id, formulation)
+    if found is None:
+        return None
+    model, x = found
+    col = int(exclusion_reasons(model, x).at[project_id, "best_col"])
+    return model.options.reset_index().set_index("col").at[col, "start"]
+
+
+def _without(
+    plan: Plan, project_id: str, formulation: Formulation | None
+) -> tuple[Formulation, np.ndarray] | None:
+    """The plan's model and its column values with ``project_id`` taken out (None when the
+    plan has no solution or the project no start option)."""
+    model = formulation or build_formulation(plan.portfolio, plan.options)
+    options = model.options
+    if plan.solution is None or project_id not in options.index.get_level_values("project_id"):
+        return None
+    x = model.column_values(plan.solution)
+    if x is None:
+        return None
+    x[options.loc[project_id, "col"].to_numpy()] = 0.0
+    return model, x
+
+
+def _with_other(formulation: Formulation, hits: pd.DataFrame) -> pd.DataFrame:
+    """``hits`` with ``other_id``: for dependency rows, the project at the other end."""
+    rows = formulation.rows
+    other = pd.Series(None, index=hits.index, dtype=object)
+    for family in hits["family"].unique():
+        block = formulation.block(family)
+        if not {"project_id", "other_id"} <= set(block.rows.columns):
+            continue
+        mine = hits["family"] == family
+        labels = block.rows.iloc[rows["block_row"].to_numpy()[hits.loc[mine, "row"].to_numpy()]]
+        first = labels["project_id"].astype(str).to_numpy()
+        second = labels["other_id"].astype(str).to_numpy()
+        other[mine] = np.where(first == hits.loc[mine, "project_id"].to_numpy(), second, first)
+    return hits.assign(other_id=other)

@@ -14,6 +14,7 @@ import math
 import time
 
 import numpy as np
+import pandas as pd
 
 from .._vocab import CLOSED_STATUSES
 from ..exceptions import OptionsError
@@ -97,22 +98,26 @@ def solve_formulation(
     formulation: Formulation,
     options: OptimiseOptions,
     *,
-    warm_start: np.ndarray | None = None,
+    warm_start: Plan | pd.Series | None = None,
 ) -> Plan:
     """Solve a (possibly modified) formulation of ``portfolio`` into a :class:`Plan`.
 
     The core of :func:`optimise`, for callers that build the formulation once and vary it
-    (frontiers change the budget rows' right-hand sides with :func:`.formulation.with_rhs`):
+    (frontiers change the budget rows' right-hand sides with :meth:`Formulation.with_rhs`):
     heuristic → solver from its warm start → honest status → the Plan's views (or the
-    infeasibility diagnosis). ``warm_start`` (column values of a plan of this formulation, e.g.
-    the previous frontier point's) is used when it satisfies every row and beats the greedy
-    plan; it then replaces the heuristic's improvement pass.
+    infeasibility diagnosis). ``warm_start`` (a plan of a neighbouring model, e.g. the previous
+    frontier point's, or its start option values by (project_id, start)) is used when it
+    satisfies every row and beats the greedy plan; it then replaces the heuristic's improvement
+    pass.
     """
     from .model import solve
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
     t = time.perf_counter()
+    if isinstance(warm_start, Plan):
+        warm_start = warm_start.solution if warm_start.is_solution() else None
+    warm_start = None if warm_start is None else formulation.column_values(warm_start)
     start = greedy_plan(formulation)  # also the fallback when the solver finds nothing in time
     warm_fits = warm_start is not None and satisfies(formulation, warm_start)
     if start is not None and not warm_fits:

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from .._vocab import CLOSED_STATUSES, DEPENDENCY_KINDS
+from ..optimise import Formulation, Plan, best_start, build_formulation, start_conflicts
 from ..periods import labels
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..optimise import Plan
     from .previous_plan import PreviousPlan
 
 #: Columns of ``changes.csv``, in order.
@@ -83,6 +83,8 @@ def describe_changes(
     kind[~was & now] = "newly_selected"
     changed = kind[kind != ""]
     pids = changed.index
+    # the plan's model, built once for every "what would it break" below
+    model = build_formulation(plan.portfolio, plan.options) if plan.is_solution() else None
     names = projects["name"].reindex(pids)  # the portfolio's name, else the previous plan's
     if "name" in old:
         names = names.fillna(old["name"].reindex(pids))
@@ -94,7 +96,7 @@ def describe_changes(
             "previous_start": labels(was_start.reindex(pids)),
             "start": labels(now_start.reindex(pids).where(now.reindex(pids))),
             "reason": [
-                _reason(what, pid, plan, previous, started, continuing)
+                _reason(what, pid, plan, previous, started, continuing, model)
                 for pid, what in changed.items()
             ],
         },
@@ -120,6 +122,7 @@ def _reason(
     previous: PreviousPlan,
     started: pd.DataFrame,
     continuing: pd.DataFrame,
+    model: Formulation | None,
 ) -> str:
     schedule = plan.schedule
     old = previous.table
@@ -154,7 +157,7 @@ def _reason(
         status = plan.portfolio.projects.at[pid, "status"]
         if status in CLOSED_STATUSES:
             return f"its status is now {status}"
-        return _dropped_text(pid, plan)
+        return _dropped_text(pid, plan, model)
     if what == "newly_selected":
         head = (
             "a new candidate"
@@ -165,7 +168,7 @@ def _reason(
         if status == "in_flight":
             return f"{head}; in flight since {plan.portfolio.projects.at[pid, 'start']}"
         return f"{head}; now starts in {schedule.at[pid, 'start']}: " + _why_selected(plan, pid)
-    return _move_text(what, pid, plan, planned)
+    return _move_text(what, pid, plan, planned, model)
 
 
 def _why_selected(plan: Plan, pid: str) -> str:
@@ -201,45 +204,28 @@ def _stop_text(pid: str, plan: Plan, continuing: pd.DataFrame) -> str:
     return text + "; that money and those people deliver more value elsewhere"
 
 
-def _x(plan: Plan) -> np.ndarray:
-    x = np.zeros(len(plan.formulation.columns))
-    x[: len(plan.solution)] = plan.solution.to_numpy()
-    return x
-
-
-def _blockers(plan: Plan, pid: str, col: int, x: np.ndarray, *, most: int = 3) -> list[str]:
-    """What start option ``col`` of ``pid`` would break, given the plan ``x`` (worst first)."""
-    from ..optimise import option_collisions, row_table
-
-    hits = option_collisions(plan.formulation, x)
-    hits = hits[hits["col"] == col].sort_values("overrun", ascending=False, kind="stable")
-    rows = row_table(plan.formulation)
+def _blockers(conflicts: pd.DataFrame, *, most: int = 3) -> list[str]:
+    """What a start would break (rows of :func:`~pmo_analytics.optimise.start_conflicts`),
+    in words, worst first."""
     parts = []
-    for row in hits.itertuples(index=False):
+    for row in conflicts.itertuples(index=False):
+        left = max(row.remaining, 0)
         if row.family == "capacity":
             parts.append(
-                f"{row.need:,.1f} {row.resource} FTE in {row.period} where "
-                f"{max(row.remaining, 0):,.1f} remain"
+                f"{row.need:,.2f} {row.resource} FTE in {row.period} where {left:,.2f} remain"
             )
         elif row.family == "budget":
             parts.append(
-                f"{_money(row.need)} in {row.period} where {_money(max(row.remaining, 0))} "
-                "of the budget remain"
+                f"{_money(row.need)} in {row.period} where {_money(left)} of the budget remain"
             )
         elif row.family == "total_budget":
-            parts.append(
-                f"{_money(row.need)} of the total budget where {_money(max(row.remaining, 0))} remain"
-            )
+            parts.append(f"{_money(row.need)} of the total budget where {_money(left)} remain")
         elif row.family in DEPENDENCY_KINDS:
-            block = plan.formulation.block(row.family)
-            label = block.rows.iloc[int(rows.at[row.row, "block_row"])]
-            mine, theirs = str(label["project_id"]), str(label["other_id"])
-            other = theirs if mine == pid else mine
             parts.append(
                 {
-                    "requires": f"{other} in the plan (it requires it)",
-                    "follows": f"{other} to finish first (it must follow it)",
-                    "excludes": f"{other} out of the plan (the two exclude each other)",
+                    "requires": f"{row.other_id} in the plan (it requires it)",
+                    "follows": f"{row.other_id} to finish first (it must follow it)",
+                    "excludes": f"{row.other_id} out of the plan (the two exclude each other)",
                 }[row.family]
             )
         elif row.family == "starts":
@@ -252,47 +238,42 @@ def _blockers(plan: Plan, pid: str, col: int, x: np.ndarray, *, most: int = 3) -
     return parts
 
 
-def _dropped_text(pid: str, plan: Plan) -> str:
+def _dropped_text(pid: str, plan: Plan, model: Formulation | None) -> str:
     """Why a previously selected project is out of the new plan, in a line."""
-    from ..optimise import exclusion_reasons
-
     reason = plan.schedule.at[pid, "reason"]
     if reason == "window":
         return "not in the new plan (window): no start of its window lets it finish in the horizon"
     if reason == "forced_out":
         return "not in the new plan: it was forced out"
-    x = _x(plan)
-    best = exclusion_reasons(plan.formulation, x)
-    if pid not in best.index:
+    if plan.solution is None or pid not in plan.solution.index.get_level_values("project_id"):
         return f"not in the new plan ({reason})"
-    col = int(best.at[pid, "best_col"])
-    start = plan.formulation.options.reset_index().set_index("col").at[col, "start"]
-    parts = _blockers(plan, pid, col, x)
-    if not parts:
+    start = best_start(plan, pid, formulation=model)
+    conflicts = start_conflicts(plan, pid, start, formulation=model)
+    if conflicts.empty:
         return (
-            f"not in the new plan ({reason}): it would fit at {start}, but other work delivers "
-            "more value within the limits"
+            f"not in the new plan ({reason}): it would fit at {start}, but other work "
+            "delivers more value within the limits"
         )
     return (
         f"not in the new plan ({reason}): even at its best start {start} it would need "
-        + "; ".join(parts)
+        + "; ".join(_blockers(conflicts))
     )
 
 
-def _move_text(what: str, pid: str, plan: Plan, planned: pd.Period) -> str:
+def _move_text(
+    what: str, pid: str, plan: Plan, planned: pd.Period, model: Formulation | None
+) -> str:
     """Why a project's start moved: what it would hit at its planned start in the new plan."""
     new = plan.schedule.at[pid, "start"]
     head = f"start moved from {planned} to {new}"
-    opts = plan.formulation.options
-    if (pid, planned) not in opts.index:
+    if plan.solution is None or (pid, planned) not in plan.solution.index:
         if planned < plan.portfolio.horizon[0]:
             status = plan.portfolio.projects.at[pid, "status"]
             return f"{head}: it did not start in {planned} as planned (status {status})"
         first, last = plan.portfolio.projects.loc[pid, ["first_start", "last_start"]]
         return f"{head}: {planned} is no longer a possible start (its window is {first}..{last})"
-    x = _x(plan)
-    x[opts.loc[pid, "col"].to_numpy()] = 0.0  # the project out: what would its old start hit?
-    parts = _blockers(plan, pid, int(opts.at[(pid, planned), "col"]), x)
+    # what would its old start hit?
+    parts = _blockers(start_conflicts(plan, pid, planned, formulation=model))
     if parts:
         return f"{head}: at {planned} it would need " + "; ".join(parts)
     if what == "deferred":

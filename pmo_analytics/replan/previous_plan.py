@@ -28,6 +28,7 @@ from ..portfolio import (
     parse_numbers,
     period_codes,
 )
+from ..report import plan_summary
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimise import Plan
@@ -80,7 +81,7 @@ class PreviousPlan:
         for column in ("start", "finish"):
             table[column] = pd.PeriodIndex(plan.schedule[column], freq=freq)
         table["selected"] = table["selected"].astype(bool)
-        return cls(table=table, summary=plan.summary(), source="plan in memory")
+        return cls(table=table, summary=plan_summary(plan), source="plan in memory")
 
 
 def read_previous_plan(path: str | os.PathLike[str]) -> PreviousPlan:

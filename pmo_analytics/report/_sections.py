@@ -13,16 +13,14 @@ import html
 import math
 import warnings
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from ..optimise import Plan
+from ..optimise import what_if as what_if_of
 from . import _tables as tables
 from ._style import STATUS_COLOURS
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..optimise import Plan
 
 _esc = html.escape
 
@@ -242,7 +240,9 @@ def explanations_section(plan: Plan, n: int, what_if: int, currency: str) -> str
     for i, pid in enumerate(ids):
         row = plan.schedule.loc[pid]
         try:
-            text = plan.explain(pid, what_if=i < what_if)
+            text = plan.explain(pid)
+            if i < what_if:
+                text += " " + what_if_of(plan, pid).text
         except Exception as err:  # one failed explanation must not cost the whole report
             warnings.warn(f"could not explain {pid}: {err}", RuntimeWarning, stacklevel=2)
             text = f"No explanation available ({type(err).__name__}: {err})."

@@ -10,6 +10,8 @@ options.
 
 from __future__ import annotations
 
+import json
+import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,7 +77,7 @@ def write_plan_outputs(
     """
     target = Path(out_dir)
     with safety.staged_directory(target) as stage:
-        safety.write_text_atomic(stage / "summary.json", plan.summary_json())
+        safety.write_text_atomic(stage / "summary.json", summary_json(plan))
         table = plan.plan_table()
         table["selected"] = table["selected"].map({True: "true", False: "false"})
         safety.write_csv_atomic(stage / "plan.csv", table)
@@ -100,3 +102,43 @@ def write_plan_outputs(
                 currency=currency,
             )
     return target
+
+
+def plan_summary(plan: Plan) -> dict:
+    """The ``summary.json`` content of a plan (CONTRACT.md keys first, then extensions).
+
+    Examples
+    --------
+    >>> from pmo_analytics import generate_portfolio, optimise
+    >>> list(plan_summary(optimise(generate_portfolio(8, n_periods=4, n_roles=2, seed=1))))[:4]
+    ['status', 'objective', 'bound', 'gap']
+    """
+
+    def number(v: float) -> float | None:
+        return (
+            None
+            if v is None or (isinstance(v, float) and not math.isfinite(v))
+            else round(float(v), 6)
+        )
+
+    return {
+        "status": plan.status,
+        "objective": number(plan.objective),
+        "bound": number(plan.bound),
+        "gap": number(plan.gap),
+        "solver": plan.solver,
+        "seconds": round(float(plan.seconds), 3),
+        "n_selected": plan.n_selected,
+        "selected": [str(p) for p in plan.selected],
+        "value_basis": plan.options.value_basis,
+        "value": number(plan.value),
+        "cost": number(plan.total_cost),
+        "horizon": [str(plan.portfolio.horizon[0]), str(plan.portfolio.horizon[-1])],
+        "diagnosis": plan.diagnosis["message"].tolist() if len(plan.diagnosis) else [],
+        "notes": list(plan.notes),
+    }
+
+
+def summary_json(plan: Plan) -> str:
+    """The text of ``summary.json`` (:func:`plan_summary` as indented JSON)."""
+    return json.dumps(plan_summary(plan), indent=2, ensure_ascii=False) + "\n"

@@ -16,6 +16,7 @@ from pmo_analytics.explore.scenario_files import parse_scenario, read_scenario
 from pmo_analytics.explore.scenario_runs import plan_scenario, run_scenarios
 from pmo_analytics.explore.scenarios import apply_scenario
 from pmo_analytics.optimise import check_plan, optimise
+from pmo_analytics.report import plan_summary
 
 
 def _capacity(portfolio, role: str) -> pd.Series:
@@ -76,7 +77,7 @@ def test_plan_scenario_names_the_scenario_in_the_notes(tiny):
         tiny, parse_scenario({"name": "No P008", "projects": {"force_out": ["P008"]}})
     )
     assert plan.notes[0] == "scenario: No P008 (force_out: P008)"
-    assert plan.summary()["notes"][0].startswith("scenario: No P008")
+    assert plan_summary(plan)["notes"][0].startswith("scenario: No P008")
     assert "P008" not in plan.selected and check_plan(plan).empty
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 from frontier_helpers import small_portfolio
 
@@ -18,10 +19,8 @@ from pmo_analytics.explore.sweep import (
     solve_level,
     sweep,
     tightest_bounds,
-    warm_start,
 )
-from pmo_analytics.optimise import check_plan
-from pmo_analytics.optimise.assemble import assemble_plan
+from pmo_analytics.optimise import check_plan, plan_from_selection
 from pmo_analytics.optimise.formulation import build_formulation
 from pmo_analytics.optimise.heuristic import satisfies
 
@@ -46,14 +45,13 @@ def plans(model):
 
 def _must_run_only(plan: pa.Plan) -> pa.Plan:
     """A poor but valid plan at ``plan``'s level: the must-run work at its first start."""
-    model = plan.formulation
-    must = model.options.index.get_level_values("project_id").isin(
-        model.projects.index[model.projects["must"]]
-    )
-    values = np.zeros(len(model.columns))
-    values[model.options[must].groupby(level="project_id")["col"].min().to_numpy()] = 1.0
-    poor = assemble_plan(
-        plan.portfolio, model, plan.options, values, status="feasible", bound=None, solver="cbc"
+    model = build_formulation(plan.portfolio, plan.options)
+    must = model.projects.index[model.projects["must"]]
+    first = model.options[model.options.index.get_level_values("project_id").isin(must)]
+    first = first.reset_index().groupby("project_id").first().set_index("start", append=True)
+    selection = pd.Series(1.0, index=first.index)
+    poor = plan_from_selection(
+        plan.portfolio, model, plan.options, selection, status="feasible", solver="cbc"
     )
     assert check_plan(poor).empty
     return poor
@@ -68,7 +66,7 @@ def test_the_sweep_never_falls_and_matches_fresh_solves(small, plans):
         assert plan.objective == pytest.approx(pa.optimise(level).objective, abs=1e-6)
         assert check_plan(plan).empty
         # only selections were asked for: no reasons of the projects left out, no binding
-        out = plan.schedule.index.isin(plan.formulation.options.index.get_level_values(0))
+        out = plan.schedule.index.isin(plan.solution.index.get_level_values(0))
         assert set(plan.schedule.loc[out & ~plan.schedule["selected"], "reason"]) <= {
             "not_selected"
         }
@@ -77,10 +75,9 @@ def test_the_sweep_never_falls_and_matches_fresh_solves(small, plans):
 
 def test_a_tighter_plan_is_a_warm_start_the_looser_level_accepts(model, plans):
     formulation, portfolio, options = _budget_level(*model, SCALES[-1])
-    values = warm_start(plans[0], formulation)
+    values = formulation.column_values(plans[0].solution)
     assert satisfies(formulation, values)
     assert values[: len(formulation.options)].sum() == plans[0].n_selected
-    assert warm_start(None, formulation) is None
 
 
 def test_carried_forward_budget_gets_its_values(small):
@@ -90,7 +87,7 @@ def test_carried_forward_budget_gets_its_values(small):
     assert carry.sum() == len(small.horizon)
     plan = solve_level(_budget_level(formulation, small, options, 0.6))
     looser = _budget_level(formulation, small, options, 1.0)[0]
-    values = warm_start(plan, looser)
+    values = looser.column_values(plan.solution)
     assert satisfies(looser, values)
     # the money left unspent by the end of each period, at the looser level's budget
     spend = plan.spend.groupby("period")["cost"].sum().reindex(small.horizon, fill_value=0.0)

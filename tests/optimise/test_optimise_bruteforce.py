@@ -25,6 +25,7 @@ from optimise_helpers import (
 )
 
 from pmo_analytics.optimise import OptimiseOptions, optimise
+from pmo_analytics.report import plan_summary
 
 SETTINGS = {
     "deadline": None,
@@ -38,7 +39,7 @@ def assert_infeasible_explained(plan, portfolio, options) -> None:
     assert plan.n_selected == 0
     diagnosis = plan.diagnosis
     assert len(diagnosis) > 0, "infeasible plan without a diagnosis"
-    assert plan.summary()["diagnosis"] == diagnosis["message"].tolist()
+    assert plan_summary(plan)["diagnosis"] == diagnosis["message"].tolist()
     for row in diagnosis.itertuples(index=False):
         assert isinstance(row.message, str) and row.message, row
         if row.family == "capacity":

@@ -180,7 +180,7 @@ def test_cumulative_budget_reasons_count_the_money_carried_forward():
     assert list(plan.selected) == ["A"]
     assert_reasons_plausible(plan)
     assert plan.schedule.at["C", "reason"] == "capacity:Dev"
-    assert "of the budget remain" not in plan.explain("C", what_if=False)
+    assert "of the budget remain" not in plan.explain("C")
 
 
 # --------------------------------------------------------------------------- diagnosis

@@ -6,11 +6,13 @@ solve with ``force_in``.
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
 from optimise_helpers import assert_valid, toy_portfolio
 
+import pmo_analytics as pa
 from pmo_analytics.optimise import optimise
 
 
@@ -68,7 +70,7 @@ def test_forced_in_project_says_so(portfolio):
 
 
 def test_excluded_by_capacity_names_the_role_and_period(plan):
-    text = plan.explain("CAP", what_if=False)
+    text = plan.explain("CAP")
     assert plan.schedule.at["CAP", "reason"] == "capacity:Dev"
     assert "(capacity:Dev)" in text
     assert re.search(
@@ -78,12 +80,12 @@ def test_excluded_by_capacity_names_the_role_and_period(plan):
 
 
 def test_excluded_by_budget_names_the_budget(plan):
-    text = plan.explain("BUD", what_if=False)
+    text = plan.explain("BUD")
     assert "(budget)" in text and "of the budget remain" in text and "50,000" in text
 
 
 def test_excluded_by_dependency_names_the_other_project(plan):
-    text = plan.explain("DEP", what_if=False)
+    text = plan.explain("DEP")
     assert "(dependency)" in text and "it requires W, which is not in the plan" in text
 
 
@@ -97,8 +99,20 @@ def test_unknown_project_is_an_error(plan):
         plan.explain("NOPE")
 
 
+def test_explain_calls_no_solver(plan, monkeypatch):
+    # explain words the facts the plan holds: any solve would go through model.solve
+    model = importlib.import_module("pmo_analytics.optimise.model")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("explain called the solver")
+
+    monkeypatch.setattr(model, "solve", refuse)
+    for pid in plan.schedule.index:
+        assert plan.explain(pid)
+
+
 def test_forcing_in_reports_the_value_lost_and_who_drops(portfolio, plan):
-    text = plan.explain("CAP")
+    text = pa.what_if(plan, "CAP").text
     fresh = optimise(portfolio, force_out=("FO",), force_in=("CAP",), shadow_prices=False)
     assert_valid(fresh)
     lost = plan.objective - fresh.objective
@@ -113,12 +127,12 @@ def test_forcing_in_reports_the_value_lost_and_who_drops(portfolio, plan):
 
 
 def test_forcing_in_what_cannot_fit_says_why(plan):
-    text = plan.explain("BUD")  # 50,000 against 10,000 a quarter: no plan with it
+    text = pa.what_if(plan, "BUD").text  # 50,000 against 10,000 a quarter: no plan with it
     assert "It cannot be forced in:" in text and "budget" in text
 
 
 def test_excluded_by_the_other_side_of_an_excludes_pair_names_the_other(plan):
     # regression: explain("EXB") used to say "it excludes EXB" (fixed in 928d0fd)
     assert plan.schedule.at["EXB", "reason"] == "dependency"
-    text = plan.explain("EXB", what_if=False)
+    text = plan.explain("EXB")
     assert "it and EXA exclude each other, and EXA is in the plan" in text, text

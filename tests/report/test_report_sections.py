@@ -65,7 +65,7 @@ def test_explanations_of_the_most_valuable_excluded(plan):
     section = explanations_section(plan, 3, 0, "")
     assert section.count('class="explain"') == len(top)
     for pid in top:
-        text = plan.explain(pid, what_if=False)
+        text = plan.explain(pid)
         assert text.replace("&", "&amp;") in section.replace("&#x27;", "'").replace("&quot;", '"')
 
 
