@@ -8,6 +8,7 @@ and says it in words. Why one project is out of a plan that exists is :mod:`.rea
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -148,109 +149,115 @@ def diagnose_infeasibility(
     for item in relaxed.itertuples(index=False):
         block = formulation.block(item.family)
         label = block.rows.iloc[item.block_row]
-        row = offsets[item.family] + item.block_row
-        needed = float(activity[row])
-        available = float(label["rhs"])
-        contributors = _contributors(block, item.block_row, values, opts, projects)
-        if item.family == "capacity":
-            message = (
-                f"the projects that must run (mandatory, in flight, forced in) need {needed:,.2f} "
-                f"{label['role']} FTE in {label['period']}; capacity is {available:,.2f}"
-                f" (short by {needed - available:,.2f}){contributors}"
-            )
-            rows_out.append(
-                (
-                    "capacity",
-                    label["role"],
-                    label["period"],
-                    None,
-                    needed,
-                    available,
-                    needed - available,
-                    message,
-                )
-            )
-        elif item.family == "budget":
-            message = (
-                f"the projects that must run need {needed:,.0f} in {label['period']}; "
-                f"the budget is {available:,.0f} (short by {needed - available:,.0f}){contributors}"
-            )
-            rows_out.append(
-                (
-                    "budget",
-                    "budget",
-                    label["period"],
-                    None,
-                    needed,
-                    available,
-                    needed - available,
-                    message,
-                )
-            )
-        elif item.family == "total_budget":
-            message = f"the projects that must run cost {needed:,.0f} over the horizon; the total budget is {available:,.0f}{contributors}"
-            rows_out.append(
-                (
-                    "total_budget",
-                    "budget",
-                    None,
-                    None,
-                    needed,
-                    available,
-                    needed - available,
-                    message,
-                )
-            )
-        elif item.family == "forced":
-            pid = label["project_id"]
-            name = projects.at[pid, "name"] if pid in projects.index else pid
-            why = label.get("reason", "forced in")
-            deps = portfolio.dependencies
-            related = deps[(deps["project_id"] == pid) | (deps["other_id"] == pid)]
-            dep_text = (
-                "; its dependencies: "
-                + ", ".join(f"{r.project_id} {r.kind} {r.other_id}" for r in related.itertuples())
-                if len(related)
-                else ""
-            )
-            blockers = _forced_blockers(formulation, values, pid)
-            message = (
-                f"{pid} {name} ({why.replace('_', ' ')}) does not fit: {blockers}; leaving it out is "
-                f"the smallest change{dep_text}"
-            )
-            rows_out.append(("forced", None, None, pid, 1.0, 0.0, float(item.amount), message))
-        elif item.family == "balance":
-            message = f"balance rule cannot be met: {label['by']} {label['group']} {label['bound']} share {label['share']:.0%} of {label['measure']}"
-            rows_out.append(
-                (
-                    "balance",
-                    f"{label['by']}={label['group']}",
-                    None,
-                    None,
-                    needed,
-                    available,
-                    float(item.amount),
-                    message,
-                )
-            )
-        elif item.family == "starts":
-            message = f"{needed:,.0f} projects that must run start in {label['period']}; at most {available:,.0f} may start per period"
-            rows_out.append(
-                (
-                    "starts",
-                    "starts",
-                    label["period"],
-                    None,
-                    needed,
-                    available,
-                    needed - available,
-                    message,
-                )
-            )
+        needed = float(activity[offsets[item.family] + item.block_row])
+        facts = _Relaxed(
+            label=label,
+            needed=needed,
+            available=float(label["rhs"]),
+            amount=float(item.amount),
+            contributors=_contributors(block, item.block_row, values, opts, projects),
+        )
+        if item.family == "forced":
+            rows_out.append(_forced_row(facts, formulation, portfolio, values))
+        elif item.family in _LIMIT_ROWS:
+            rows_out.append(_LIMIT_ROWS[item.family](facts))
     out = pd.DataFrame(rows_out, columns=columns)
     return out.sort_values(
         ["family", "shortfall"], ascending=[True, False], kind="stable"
     ).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _Relaxed:
+    """One relaxed row of the elastic solution: its labels, what the must-run work needs of
+    it, what it allows, the slack used and the largest contributors in words."""
+
+    label: pd.Series
+    needed: float
+    available: float
+    amount: float
+    contributors: str
+
+    @property
+    def short(self) -> float:
+        return self.needed - self.available
+
+
+def _capacity_row(f: _Relaxed) -> tuple:
+    role, period = f.label["role"], f.label["period"]
+    message = (
+        f"the projects that must run (mandatory, in flight, forced in) need {f.needed:,.2f} "
+        f"{role} FTE in {period}; capacity is {f.available:,.2f}"
+        f" (short by {f.short:,.2f}){f.contributors}"
+    )
+    return ("capacity", role, period, None, f.needed, f.available, f.short, message)
+
+
+def _budget_row(f: _Relaxed) -> tuple:
+    period = f.label["period"]
+    message = (
+        f"the projects that must run need {f.needed:,.0f} in {period}; the budget is "
+        f"{f.available:,.0f} (short by {f.short:,.0f}){f.contributors}"
+    )
+    return ("budget", "budget", period, None, f.needed, f.available, f.short, message)
+
+
+def _total_budget_row(f: _Relaxed) -> tuple:
+    message = (
+        f"the projects that must run cost {f.needed:,.0f} over the horizon; the total budget "
+        f"is {f.available:,.0f}{f.contributors}"
+    )
+    return ("total_budget", "budget", None, None, f.needed, f.available, f.short, message)
+
+
+def _balance_row(f: _Relaxed) -> tuple:
+    label = f.label
+    message = (
+        f"balance rule cannot be met: {label['by']} {label['group']} {label['bound']} share "
+        f"{label['share']:.0%} of {label['measure']}"
+    )
+    group = f"{label['by']}={label['group']}"
+    return ("balance", group, None, None, f.needed, f.available, f.amount, message)
+
+
+def _starts_row(f: _Relaxed) -> tuple:
+    period = f.label["period"]
+    message = (
+        f"{f.needed:,.0f} projects that must run start in {period}; at most "
+        f"{f.available:,.0f} may start per period"
+    )
+    return ("starts", "starts", period, None, f.needed, f.available, f.short, message)
+
+
+#: How each relaxed limit is worded (the forced rows need the model: :func:`_forced_row`).
+_LIMIT_ROWS = {
+    "capacity": _capacity_row,
+    "budget": _budget_row,
+    "total_budget": _total_budget_row,
+    "balance": _balance_row,
+    "starts": _starts_row,
+}
+
+
+def _forced_row(f: _Relaxed, formulation: Formulation, portfolio, values: np.ndarray) -> tuple:
+    pid = f.label["project_id"]
+    projects = portfolio.projects
+    name = projects.at[pid, "name"] if pid in projects.index else pid
+    why = f.label.get("reason", "forced in")
+    deps = portfolio.dependencies
+    related = deps[(deps["project_id"] == pid) | (deps["other_id"] == pid)]
+    dep_text = (
+        "; its dependencies: "
+        + ", ".join(f"{r.project_id} {r.kind} {r.other_id}" for r in related.itertuples())
+        if len(related)
+        else ""
+    )
+    blockers = _forced_blockers(formulation, values, pid)
+    message = (
+        f"{pid} {name} ({why.replace('_', ' ')}) does not fit: {blockers}; leaving it out is "
+        f"the smallest change{dep_text}"
+    )
+    return ("forced", None, None, pid, 1.0, 0.0, f.amount, message)
 
 
 _RULE_WORDS = {

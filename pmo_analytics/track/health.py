@@ -184,6 +184,18 @@ def needs_attention(
     if frame.empty:
         return pd.DataFrame(columns=columns, index=frame.index)
 
+    reason = _findings(frame, rag, th)
+    out = pd.concat([frame[["name"]], rag, frame[["cpi", "spi_t", "tcpi", "vac", "sv_t"]]], axis=1)
+    out["planned_finish"] = frame["planned_finish"]
+    out["forecast_finish"] = frame["forecast_finish"]
+    out["reason"] = reason.where(reason != "", "no single index beyond its threshold")
+    severity = out["rag"].map({"red": 0, "amber": 1})
+    order = np.lexsort((out.index.to_numpy(), out["vac"].fillna(0).to_numpy(), severity.to_numpy()))
+    return out.iloc[order][columns]
+
+
+def _findings(frame: pd.DataFrame, rag: pd.DataFrame, th: RagThresholds) -> pd.Series:
+    """Every finding of each flagged project in words, joined by "; " ("" for none)."""
     cpi, tcpi, vac, bac = frame["cpi"], frame["tcpi"], frame["vac"], frame["bac"]
     index_name = "SPI(t)" if th.schedule_index == "spi_t" else "SPI"
     index = frame[th.schedule_index]
@@ -244,13 +256,7 @@ def needs_attention(
     for column in ("spent", "tcpi", "schedule"):  # join the non-empty findings with "; "
         part = parts[column]
         reason = reason.where(part == "", reason.where(reason == "", reason + "; ") + part)
-    out = pd.concat([frame[["name"]], rag, frame[["cpi", "spi_t", "tcpi", "vac", "sv_t"]]], axis=1)
-    out["planned_finish"] = frame["planned_finish"]
-    out["forecast_finish"] = frame["forecast_finish"]
-    out["reason"] = reason.where(reason != "", "no single index beyond its threshold")
-    severity = out["rag"].map({"red": 0, "amber": 1})
-    order = np.lexsort((out.index.to_numpy(), out["vac"].fillna(0).to_numpy(), severity.to_numpy()))
-    return out.iloc[order][columns]
+    return reason
 
 
 def continue_or_stop(

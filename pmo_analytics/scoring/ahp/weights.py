@@ -175,46 +175,12 @@ def ahp_weights(
     >>> round(result.consistency_ratio, 6)
     0.0
     """
-    if method not in METHODS:
-        raise OptionsError(f"method={method!r} is not valid; use one of {', '.join(METHODS)}")
-    if completion not in COMPLETIONS:
-        raise OptionsError(
-            f"completion={completion!r} is not valid; use one of {', '.join(COMPLETIONS)}"
-        )
-    if random_index not in RANDOM_INDICES:
-        raise OptionsError(
-            f"random_index={random_index!r} is not valid; use one of {', '.join(RANDOM_INDICES)}"
-        )
+    _check_choices(method, completion, random_index)
     frame = clean_judgements(comparisons)
-    named = sorted(set(frame["a"]) | set(frame["b"]))
-    wanted = list(dict.fromkeys(str(c) for c in criteria)) if criteria is not None else None
-    parents = parents_of(hierarchy)
-    problems: list[str] = []
-    if wanted is not None:
-        unknown = sorted(set(named) - set(wanted) - set(parents) - set(parents.values()))
-        if unknown:
-            problems.append(
-                f"judgements name unknown criteria {', '.join(unknown)}; known: {', '.join(wanted)}"
-            )
-    universe = (
-        wanted if wanted is not None else sorted(set(named) | set(parents) | set(parents.values()))
-    )
-    if not universe:
-        raise AHPInputError(["no judgements given: at least one comparison a, b, ratio is needed"])
     stakeholders = sorted(frame["stakeholder"].unique())
+    problems: list[str] = []
     shares = stakeholder_shares(stakeholders, stakeholder_weights, problems)
-    tree = criteria_tree(universe, parents, frame, problems)
-    for who in stakeholders:
-        mine = frame[frame["stakeholder"] == who]
-        for node, children in tree.items():
-            inside = mine[mine["a"].isin(children) & mine["b"].isin(children)]
-            where = "" if node == GOAL else f" under {node}"
-            problems += connection_problems(
-                children, inside, who if len(stakeholders) > 1 else "", where
-            )
-    if problems:
-        raise AHPInputError(problems)
-
+    tree = _checked_tree(frame, criteria, hierarchy, stakeholders, problems)
     options = {"method": method, "completion": completion, "source": random_index}
     group = aggregate_judgements(frame, shares)
     result = _result(solve_tree(group, tree, **options), GROUP, options, detail=detail)
@@ -232,6 +198,57 @@ def ahp_weights(
         ),
         inconsistency=pd.concat(tables, ignore_index=True) if tables else result.inconsistency,
     )
+
+
+def _check_choices(method: str, completion: str, random_index: str) -> None:
+    if method not in METHODS:
+        raise OptionsError(f"method={method!r} is not valid; use one of {', '.join(METHODS)}")
+    if completion not in COMPLETIONS:
+        raise OptionsError(
+            f"completion={completion!r} is not valid; use one of {', '.join(COMPLETIONS)}"
+        )
+    if random_index not in RANDOM_INDICES:
+        raise OptionsError(
+            f"random_index={random_index!r} is not valid; use one of {', '.join(RANDOM_INDICES)}"
+        )
+
+
+def _checked_tree(
+    frame: pd.DataFrame,
+    criteria: Iterable[str] | None,
+    hierarchy: Mapping[str, str] | pd.DataFrame | None,
+    stakeholders: list[str],
+    problems: list[str],
+) -> Tree:
+    """The criteria tree the judgements weigh; raises AHPInputError listing every problem
+    (``problems`` found before included): unknown criteria, a broken hierarchy, criteria that
+    a stakeholder's judgements do not link."""
+    named = sorted(set(frame["a"]) | set(frame["b"]))
+    wanted = list(dict.fromkeys(str(c) for c in criteria)) if criteria is not None else None
+    parents = parents_of(hierarchy)
+    if wanted is not None:
+        unknown = sorted(set(named) - set(wanted) - set(parents) - set(parents.values()))
+        if unknown:
+            problems.append(
+                f"judgements name unknown criteria {', '.join(unknown)}; known: {', '.join(wanted)}"
+            )
+    universe = (
+        wanted if wanted is not None else sorted(set(named) | set(parents) | set(parents.values()))
+    )
+    if not universe:
+        raise AHPInputError(["no judgements given: at least one comparison a, b, ratio is needed"])
+    tree = criteria_tree(universe, parents, frame, problems)
+    for who in stakeholders:
+        mine = frame[frame["stakeholder"] == who]
+        for node, children in tree.items():
+            inside = mine[mine["a"].isin(children) & mine["b"].isin(children)]
+            where = "" if node == GOAL else f" under {node}"
+            problems += connection_problems(
+                children, inside, who if len(stakeholders) > 1 else "", where
+            )
+    if problems:
+        raise AHPInputError(problems)
+    return tree
 
 
 def _weights_table(stakeholder: str, weights: pd.Series, cr: float) -> pd.DataFrame:
