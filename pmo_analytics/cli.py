@@ -13,6 +13,12 @@ import warnings
 from collections.abc import Sequence
 
 from ._vocab import SOLVERS, VALUE_BASES
+from .exceptions import PortfolioValidationError, PreviousPlanError, ScenarioError, format_problems
+from .explore import apply_scenario, read_scenario, with_scenario_name
+from .optimise import CHECKS, OptimiseOptions, optimise, option_problem
+from .portfolio import load_portfolio, portfolio_summary_text
+from .replan import read_previous_plan, replan, write_replan_outputs
+from .report import EXPLAINED, write_plan_outputs
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 #: The solver options ``plan`` and ``replan`` share (each the name of an OptimiseOptions field).
@@ -121,7 +127,6 @@ def _given(args: argparse.Namespace, names: Sequence[str]) -> dict[str, object]:
 
 def _option(name: str):
     """An argparse type for the run option ``name``, judged as the library judges it."""
-    from .optimise import CHECKS, option_problem
 
     whole = CHECKS[name].kind == "whole"
 
@@ -150,9 +155,6 @@ def _count(text: str) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from .optimise import OptimiseOptions, optimise
-    from .portfolio import load_portfolio
-    from .report import EXPLAINED, write_plan_outputs
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -160,8 +162,6 @@ def _plan(args: argparse.Namespace) -> int:
     options = OptimiseOptions()
     scenario = None
     if args.scenario:
-        from .explore import apply_scenario, read_scenario
-
         scenario = read_scenario(args.scenario)
         portfolio, options = apply_scenario(portfolio, scenario, options)
     try:
@@ -170,8 +170,6 @@ def _plan(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise UsageError(str(err)) from None
     if scenario is not None:  # options given on the command line win over the file's
-        from .explore import with_scenario_name
-
         plan = with_scenario_name(plan, scenario)
     write_plan_outputs(plan, args.out, explain=max(EXPLAINED, args.what_if), what_if=args.what_if)
     print(plan.summary_text())
@@ -182,10 +180,6 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _replan(args: argparse.Namespace) -> int:
-    from .exceptions import PreviousPlanError
-    from .optimise import OptimiseOptions
-    from .portfolio import load_portfolio
-    from .replan import read_previous_plan, replan, write_replan_outputs
 
     if args.termination_cost is not None and not args.stop_in_flight:
         raise UsageError("--termination-cost applies only with --stop-in-flight")
@@ -219,7 +213,6 @@ def _replan(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .portfolio import load_portfolio, portfolio_summary_text
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the notes are printed below, once
@@ -227,8 +220,6 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"{args.portfolio}: a valid portfolio\n")
     print(portfolio_summary_text(portfolio))
     if len(portfolio.warnings):
-        from .exceptions import format_problems
-
         n = len(portfolio.warnings)
         print(f"\n{n} note{'s' if n != 1 else ''} (accepted, but worth a look):")
         print(format_problems(portfolio.warnings))
@@ -237,7 +228,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 def run(argv: Sequence[str] | None) -> int:
     """Run the command line; returns the exit code (used by :func:`main` and tests)."""
-    from .exceptions import PortfolioValidationError, ScenarioError
 
     try:
         args = build_parser().parse_args(argv)

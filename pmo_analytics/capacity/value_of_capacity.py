@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import OptionsError
-from ..optimise import OptimiseOptions, Plan
+from ..explore import sweep, tightest_bounds
+from ..optimise import OptimiseOptions, Plan, build_formulation, optimise
 from ..portfolio import Portfolio
 from .demand import add_capacity
 
@@ -155,8 +156,6 @@ def _value_runs(
     baseline: Plan | None = None,
 ) -> tuple[pd.DataFrame, list[Plan]]:
     """:func:`value_of_capacity` and the plan reported for each row (for checks)."""
-    from ..explore import sweep, tightest_bounds
-    from ..optimise import build_formulation, optimise
 
     if role not in portfolio.roles:
         raise OptionsError(f"unknown role {role!r}; valid: {', '.join(portfolio.roles)}")

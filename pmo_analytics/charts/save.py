@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -9,14 +10,13 @@ import altair as alt
 
 from .. import safety
 from ..exceptions import OptionsError
+from .theme import theme_config
 
 FORMATS = ("png", "svg", "html", "json")
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
     """The Vega-Lite spec of ``chart`` as a dict (with the project theme applied)."""
-    from .theme import theme_config
-
     spec = chart.to_dict()
     config = {**theme_config()["config"], **spec.get("config", {})}
     return {**spec, "config": config}
@@ -38,7 +38,6 @@ def save_chart(
     >>> out.read_text()[:4]
     '<svg'
     """
-    import json
 
     import vl_convert as vlc
 

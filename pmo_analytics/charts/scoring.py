@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from ..exceptions import ArgumentTypeError
+from ..scoring import CR_THRESHOLD, GROUP
 from ._parts import require_columns
 from .theme import HEIGHT, INK_COLOUR, NEUTRAL_COLOUR, PALETTE, WIDTH
 
@@ -112,7 +113,6 @@ def ahp_weights_chart(result: object, *, title: str | None = None) -> alt.Chart:
     >>> ahp_weights_chart(ahp_weights(c)).to_dict()["encoding"]["x"]["field"]
     'weight'
     """
-    from ..scoring import CR_THRESHOLD, GROUP
 
     table = getattr(result, "stakeholder_weights", result)
     if not isinstance(table, pd.DataFrame):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..exceptions import OptionsError
+from ..optimise import optimise
 from ..portfolio import Portfolio
 from .ranges import (
     DISTRIBUTIONS,
@@ -118,7 +119,6 @@ def plan_with_contingency(
     >>> bool(plan.total_cost <= p.budget["amount"].sum())
     True
     """
-    from ..optimise import optimise
 
     hedged = contingency_portfolio(
         portfolio,

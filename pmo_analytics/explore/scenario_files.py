@@ -29,6 +29,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .._vocab import BALANCE_MEASURES
 from ..optimise import CHECKS, BalanceRule, option_problem
 from .scenarios import (
@@ -143,8 +145,6 @@ class _Checker:
         return value
 
     def period(self, value: Any, key: str) -> str | None:
-        import pandas as pd
-
         if not isinstance(value, str):
             self.add(key, value, 'must be a period label such as "2027Q3" or "2027-09"')
             return None

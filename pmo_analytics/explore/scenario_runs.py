@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ArgumentTypeError, OptionsError, ScenarioError
+from ..optimise import OptimiseOptions, optimise
+from ..parallel import run_parallel
 from .comparison import ScenarioComparison, compare_plans
 from .scenario_files import parse_scenario, read_scenario
 from .scenarios import Scenario, apply_scenario, problem
@@ -39,7 +41,6 @@ def plan_scenario(
     >>> plan.notes[0]
     'scenario: lean (budget × 0.8)'
     """
-    from ..optimise import optimise
 
     scenario_portfolio, scenario_options = apply_scenario(portfolio, scenario, options)
     plan = optimise(scenario_portfolio, scenario_options)
@@ -55,7 +56,6 @@ def with_scenario_name(plan: Plan, scenario: Scenario) -> Plan:
 
 def _solve_task(task: tuple[Portfolio, OptimiseOptions]) -> Plan:
     """Worker: one scenario's optimisation (module level, so it pickles)."""
-    from ..optimise import optimise
 
     portfolio, options = task
     return optimise(portfolio, options)
@@ -121,8 +121,6 @@ def run_scenarios(
     >>> list(cmp.table.index)
     ['base', 'cut']
     """
-    from ..optimise import OptimiseOptions
-    from ..parallel import run_parallel
 
     options = options or OptimiseOptions(shadow_prices=False)
     named = [_as_scenario(item, i) for i, item in enumerate(scenarios)]

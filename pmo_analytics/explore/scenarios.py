@@ -28,11 +28,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from ..exceptions import Problem, ScenarioError
+from ..optimise import OptimiseOptions
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
     from ..optimise import OptimiseOptions
     from ..portfolio import Portfolio
 
@@ -222,7 +223,6 @@ def apply_scenario(
     >>> float(q.budget["amount"].sum()) == 0.5 * float(p.budget["amount"].sum())
     True
     """
-    from ..optimise import OptimiseOptions
 
     options = options or OptimiseOptions()
     problems: list[Problem] = []
@@ -264,8 +264,6 @@ def _in_horizon(
     portfolio: Portfolio, label: str, key: str, problems: list[Problem], shown: Any = None
 ) -> pd.Period | None:
     """``label`` as a period of the horizon, or None with a problem naming ``key``."""
-    import pandas as pd
-
     freq = portfolio.horizon[0].freq
     try:
         period = pd.Period(label, freq=freq)
@@ -290,8 +288,6 @@ def _scaled_budget(
 ) -> tuple[pd.DataFrame | None, float | None]:
     """The budget table after ``scale`` and ``amounts`` (None: unchanged), and the scaled
     total budget of the run (None: unchanged)."""
-    import pandas as pd
-
     budget = portfolio.budget
     horizon = pd.PeriodIndex(portfolio.horizon)
     span = f"{horizon[0]}..{horizon[-1]}"
@@ -335,8 +331,6 @@ def _changed_capacity(
 ) -> pd.DataFrame:
     """The capacity table after ``scale`` and ``add`` (clipped at 0, with a problem where a
     change would take it below)."""
-    import pandas as pd
-
     roles = portfolio.roles
     unknown_role = f"unknown role; valid: {', '.join(roles)}"
     factor = pd.Series(1.0, index=pd.Index(roles, name="role"))

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..exceptions import SolverError
 from ..optimise import Formulation, OptimiseOptions, Plan, solve_formulation
+from ..parallel import run_parallel
 from ..portfolio import Portfolio
 
 #: A level: the formulation with the limit at that level, the portfolio whose tables hold
@@ -129,7 +130,6 @@ def sweep(
     list of Plan
         One plan per level, in order; the objective never falls along the list.
     """
-    from ..parallel import run_parallel
 
     values = list(values)
     chains = np.array_split(np.arange(len(values)), max(1, math.ceil(len(values) / CHAIN_LENGTH)))

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import OptionsError
+from ..optimise import OptimiseOptions, optimise
+from ..parallel import run_parallel
 from ..portfolio import Portfolio
 from .overrun import check_same_horizon, plan_overrun
 from .ranges import Draws, Spread, monte_carlo_draws, with_figures
@@ -221,8 +223,6 @@ def monte_carlo(
     >>> r.options.node_limit
     500
     """
-    from ..optimise import OptimiseOptions, optimise
-    from ..parallel import run_parallel
 
     lo, hi = thresholds
     if not 0.0 <= lo < hi <= 1.0:
@@ -275,7 +275,6 @@ def _solve_sample(
     options: OptimiseOptions,
 ) -> dict:
     """Re-optimise one sample (runs in a worker): a small record, never the Plan."""
-    from ..optimise import optimise
 
     cost, fte, value = figures
     plan = optimise(with_figures(portfolio, cost=cost, fte=fte, value=value), options)

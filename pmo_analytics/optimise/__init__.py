@@ -1,16 +1,22 @@
 """Optimising the portfolio: the project mix and start periods that maximise value.
 
-The flow, one module per step: ``options`` (what to optimise, the rules to add) →
-``formulation`` (start options and constraint ``blocks`` as frames; ``rules`` for
+The flow, one module per step: ``options`` (the portfolio's rules and the search settings) →
+``formulation`` (start options and constraint ``blocks`` as labelled frames; ``rules`` for
 dependencies and balance) → ``heuristic`` (a feasible plan in seconds, the warm start) →
 ``model`` (the only module that imports PuLP; CBC or HiGHS) → ``run`` (``optimise``) →
 ``assemble`` (the :class:`Plan`: schedule, ``reasons`` for every exclusion, binding limits and
-``prices``) → ``explain`` (in words) and ``diagnose`` (infeasible rules). ``check`` verifies any
-plan against its portfolio independently of all of this.
+``prices``) → ``explain`` (in words, from the plan's facts), ``what_if`` (the explicit re-solve)
+and ``diagnose`` (infeasible rules). ``check`` verifies any plan against its portfolio
+independently of all of this.
+
+The public model interface, for the other steps: :func:`build_formulation`, the changed copies
+of a :class:`Formulation` (``with_rhs``, ``with_row``, ``with_objective``, ``with_slacks``,
+``without``), :func:`solve_model` (a :class:`Solution` read by label) or
+:func:`solve_formulation` (a :class:`Plan`, warm-started from a neighbouring plan), and
+:func:`plan_from_selection` for a selection made elsewhere.
 """
 
 from .assemble import plan_from_selection
-from .blocks import Block, placed_entries
 from .check import check_plan
 from .formulation import Formulation, build_formulation
 from .options import (
@@ -34,7 +40,6 @@ __all__ = [
     "Solution",
     "option_problem",
     "CAUSE",
-    "Block",
     "BalanceRule",
     "Formulation",
     "OptimiseOptions",
@@ -44,7 +49,6 @@ __all__ = [
     "check_inputs",
     "check_plan",
     "optimise",
-    "placed_entries",
     "start_conflicts",
     "best_start",
     "CONFLICT_COLUMNS",

@@ -20,7 +20,9 @@ from scipy import sparse
 
 from .._vocab import CLOSED_STATUSES
 from ..exceptions import OptionsError
+from ..periods import annual_to_period_rate
 from ..portfolio import Portfolio, project_load
+from ..scoring import objective_values
 from .blocks import Block, grouped_block, per_project_block, placed_entries
 from .options import OptimiseOptions
 from .rules import balance_blocks, dependency_blocks
@@ -350,7 +352,6 @@ def start_options(portfolio: Portfolio, options: OptimiseOptions) -> tuple[pd.Da
 
 def _option_values(portfolio: Portfolio, opts: pd.DataFrame, options: OptimiseOptions) -> pd.Series:
     """Objective value of each start option on the chosen basis (no tie-break)."""
-    from ..scoring import objective_values
 
     ids = opts.index.get_level_values("project_id")
     base = objective_values(
@@ -358,8 +359,6 @@ def _option_values(portfolio: Portfolio, opts: pd.DataFrame, options: OptimiseOp
     )
     values = base.reindex(ids).to_numpy(dtype=float)
     if options.value_basis == "npv":
-        from ..periods import annual_to_period_rate
-
         rate = annual_to_period_rate(options.discount_rate, portfolio.freq)
         values = values * (1.0 + rate) ** (-opts["pos"].to_numpy(dtype=float))
     return pd.Series(values, index=opts.index, name="value")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .._vocab import PLAN_STATUSES
+from .explain import explain_project, plan_summary_text
 from .options import OptimiseOptions
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -187,13 +188,11 @@ class Plan:
         >>> plan.explain("P012")  # doctest: +SKIP
         'P012 Customer 360 analytics is not in the plan (capacity:Architect): ...'
         """
-        from .explain import explain_project
 
         return explain_project(self, project_id)
 
     def summary_text(self) -> str:
         """A short text summary, as the command line prints it."""
-        from .explain import plan_summary_text
 
         return plan_summary_text(self)
 

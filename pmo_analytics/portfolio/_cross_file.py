@@ -14,6 +14,7 @@ import pandas as pd
 from .._vocab import CLOSED_STATUSES
 from ..exceptions import AHPInputError
 from ..periods import NAT_ORDINAL
+from ..scoring import criteria_weights
 from ._dependency_cycles import check_dependencies
 from .cells import text_isin, text_positions
 from .validation import ProblemLog, RawTable
@@ -78,7 +79,6 @@ def check_judgements(
         & (a != b).to_numpy()
         & ratio.between(1 / 9, 9.0).to_numpy()
     )
-    from ..scoring import criteria_weights
 
     try:
         criteria_weights(

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .._vocab import CLOSED_STATUSES
 from ..exceptions import ArgumentTypeError
+from ..scoring import strategic_value
 from .schema import DERIVED_PROJECT_COLUMNS, TABLES
 
 _LONG_TABLES = (
@@ -325,7 +326,6 @@ def make_portfolio(
     contract columns (absent ones may be missing from the dict). The tables are trusted to be
     valid (use :func:`pmo_analytics.load_portfolio` for user files).
     """
-    from ..scoring import strategic_value
 
     projects = tables["projects"].copy()
     cashflows = tables["cashflows"] if "cashflows" in tables else _empty_table("cashflows")

@@ -14,7 +14,7 @@ import pandas as pd
 from .._vocab import STATUSES
 from ..periods import FREQUENCIES
 from .container import Portfolio
-from .utilisation import earliest_starts, utilisation
+from .utilisation import earliest_starts, project_load, utilisation
 
 _NO_CATEGORY = "(none)"
 
@@ -114,7 +114,6 @@ def _share(used: pd.Series, available: pd.Series) -> pd.Series:
 
 
 def _cost_per_period(portfolio: Portfolio) -> pd.Series:
-    from .utilisation import project_load
 
     spend, _ = project_load(portfolio, earliest_starts(portfolio))
     return spend.groupby("period")["cost"].sum()

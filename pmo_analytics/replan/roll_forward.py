@@ -31,8 +31,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .. import safety
 from ..exceptions import OptionsError
+from ..optimise import OptimiseOptions, optimise
 from ..portfolio import DERIVED_PROJECT_COLUMNS, Portfolio
+from ..report import write_plan_outputs
+from ..track import continue_or_stop, status_period
 from .changes import CHANGE_COLUMNS, CHANGE_KINDS, describe_changes
 from .previous_plan import PreviousPlan, read_previous_plan
 
@@ -90,7 +94,6 @@ def _sunk_cost_free(
     ``as_of`` is the actuals' status period (None: the latest in the actuals): the ETC covers
     the periods after it, so the planned cost lines after it are scaled to sum to the ETC.
     """
-    from ..track import continue_or_stop, status_period
 
     status = status_period(portfolio, as_of)
     figures = continue_or_stop(portfolio, as_of=status)
@@ -223,7 +226,6 @@ def replan(
     >>> again.changes.empty
     True
     """
-    from ..optimise import OptimiseOptions, optimise
 
     if termination_cost < 0 or not np.isfinite(termination_cost):
         raise OptionsError(f"termination_cost={termination_cost} must be a share of 0 or more")
@@ -240,8 +242,6 @@ def replan(
     rolled, started = roll_forward(portfolio, previous)
     continuing = pd.DataFrame()
     if as_of is not None:
-        from ..track import status_period
-
         status_period(rolled, as_of)  # a bad label is bad input, stopping allowed or not
     if stop_in_flight:
         rolled, continuing = _sunk_cost_free(rolled, as_of)
@@ -291,8 +291,6 @@ def write_replan_outputs(
     --------
     >>> write_replan_outputs(pa.replan(portfolio, "runs/2027Q1"), "runs/2027Q2")  # doctest: +SKIP
     """
-    from .. import safety
-    from ..report import write_plan_outputs
 
     target = Path(out_dir)
     with safety.staged_directory(target) as stage:

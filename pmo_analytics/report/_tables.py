@@ -13,6 +13,7 @@ import pandas as pd
 
 from .._vocab import CLOSED_STATUSES
 from ..exceptions import ArgumentTypeError
+from ..portfolio import project_load
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimise import Plan
@@ -143,7 +144,6 @@ def schedule_grid(plan: Plan) -> pd.DataFrame:
     >>> schedule_grid(plan).columns.tolist()[:3]
     ['name', 'category', '2027Q1']
     """
-    from ..portfolio import project_load
 
     horizon = pd.PeriodIndex(plan.portfolio.horizon)
     labels = [str(p) for p in horizon]

@@ -25,6 +25,7 @@ from ..exceptions import OptionsError
 from . import _figures as figures
 from . import _sections as sections
 from . import _tables as tables
+from ._assets import vega_javascript
 from ._style import CSS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,7 +92,6 @@ def report_html(
     True
     """
     from ..charts import chart_spec
-    from ._assets import vega_javascript
 
     if explain < 0 or what_if < 0:
         raise OptionsError(

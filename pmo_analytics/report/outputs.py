@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from .. import safety
 from ..optimise import Plan
+from . import html, workbook
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -83,8 +84,6 @@ def write_plan_outputs(
         safety.write_csv_atomic(stage / "plan.csv", table)
         safety.write_csv_atomic(stage / "utilisation.csv", plan.utilisation_table())
         if pack:
-            from . import html, workbook
-
             html.write_report(
                 plan,
                 stage / "report.html",

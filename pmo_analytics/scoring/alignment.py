@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ArgumentTypeError, OptionsError
+from .value_basis import objective_values
+from .weighted import criteria_weights, value_contributions
 
 DIMENSIONS = ("criterion", "category", "business_unit")
 ALIGNMENT_COLUMNS = [
@@ -62,7 +64,6 @@ def selected_ids(portfolio, selection: object) -> pd.Index:
 
 def _criterion_split(portfolio) -> tuple[pd.DataFrame, pd.Series] | None:
     """Each project's share of its weighted score per criterion, and the criteria weights."""
-    from .weighted import criteria_weights, value_contributions
 
     if portfolio.scores.empty or portfolio.criteria.empty:
         return None
@@ -114,7 +115,6 @@ def strategic_alignment(
     >>> table.groupby("dimension")["value_share"].sum().round(6).unique().tolist()
     [1.0]
     """
-    from .value_basis import objective_values
 
     chosen = selected_ids(portfolio, selection)
     dimensions = list(dict.fromkeys(dimensions))

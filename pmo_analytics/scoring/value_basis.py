@@ -20,6 +20,7 @@ import pandas as pd
 
 from .._vocab import VALUE_BASES
 from ..exceptions import OptionsError
+from .financials import project_npv
 
 #: The valid ``basis`` values of :func:`objective_values`.
 
@@ -77,8 +78,6 @@ def objective_values(portfolio, *, basis: str = "value", discount_rate: float = 
             f"value basis {basis!r} is not valid; use one of {', '.join(VALUE_BASES)}"
         )
     if basis == "npv":
-        from .financials import project_npv
-
         return project_npv(portfolio, discount_rate=discount_rate).rename("value")
     projects = portfolio.projects
     candidates = portfolio.candidates()

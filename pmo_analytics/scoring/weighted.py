@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import OptionsError
+from .ahp import ahp_weights
 
 NORMALISATIONS = ("minmax", "zscore", "rank", "none")
 MISSING_POLICIES = ("error", "zero", "mean")
@@ -71,8 +72,6 @@ def criteria_weights(
     if given is not None and given.notna().any() and given.fillna(0).sum() > 0:
         weights = pd.Series(given.fillna(0.0).to_numpy(), index=names, name="weight")
     elif comparisons is not None and not comparisons.empty:
-        from .ahp import ahp_weights
-
         options = {"detail": False, **ahp_options}
         result = ahp_weights(comparisons, criteria=list(names), **options)  # type: ignore[arg-type]
         weights = result.weights.reindex(names, fill_value=0.0)

@@ -96,7 +96,11 @@ def test_contributions_stack_to_the_weighted_score():
         assert ranks["rank"].tolist() == list(range(1, 31))
 
 
-@given(st.lists(st.floats(0, 10), min_size=6, max_size=6), st.floats(0.1, 50))
+# scores as people write them: no subnormal numbers, whose scaling rounds to 0 and ties them
+@given(
+    st.lists(st.floats(0, 10, allow_subnormal=False), min_size=6, max_size=6),
+    st.floats(0.1, 50),
+)
 @settings(max_examples=25, deadline=None)
 def test_minmax_and_rank_ignore_the_scale_of_the_scores(values, factor):
     scores = pd.DataFrame({"project_id": list("ABCDEF"), "criterion": "fit", "score": values})
