@@ -77,6 +77,7 @@ _EXPORTS: dict[str, str] = {
     "ranked_list": "explore",
     "value_left_on_the_table": "explore",
     "plan_differences": "explore",
+    "compare_plans": "explore",
     # capacity and health
     "capacity_demand": "capacity",
     "bottlenecks": "capacity",

@@ -10,7 +10,12 @@ at many levels of a limit; ``frontier``; ``risk``), and uncertainty (``ranges`` 
 from __future__ import annotations
 
 from .baseline import ranked_list, ranked_selection
-from .comparison import ScenarioComparison, plan_differences, value_left_on_the_table
+from .comparison import (
+    ScenarioComparison,
+    compare_plans,
+    plan_differences,
+    value_left_on_the_table,
+)
 from .contingency import contingency_portfolio, plan_with_contingency
 from .frontier import Frontier, efficient_frontier
 from .overrun import OverrunRisk, overrun_risk
@@ -31,6 +36,7 @@ __all__ = [
     "ScenarioComparison",
     "UncertaintyRanges",
     "apply_scenario",
+    "compare_plans",
     "contingency_portfolio",
     "efficient_frontier",
     "monte_carlo",

@@ -27,6 +27,7 @@ from ..exceptions import ArgumentTypeError, OptionsError
 from ..optimise import Plan
 
 __all__ = [
+    "VERDICTS",
     "ScenarioComparison",
     "change_kinds",
     "compare_plans",
@@ -73,7 +74,12 @@ class ScenarioComparison:
         available [currency], NaN without a budget), budget_utilisation (spend / budget),
         capacity_utilisation (FTE used / available over every role and period),
         peak_utilisation (the fullest role-period), n_selected, entered, left, moved (projects
-        compared with the baseline), seconds, changes (the scenario in words).
+        compared with the baseline), change (objective − the baseline's objective),
+        change_low and change_high (the proven range of the difference between the two
+        optima: objective − baseline bound, bound − baseline objective; ±∞ where a bound is
+        unknown), verdict (``higher``, ``lower``, ``same`` — proven — or ``within the
+        search's uncertainty`` when the range holds both signs; ``baseline`` for the
+        baseline), seconds, changes (the scenario in words).
     selection : DataFrame
         project_id × scenario: True where selected.
     starts : DataFrame
@@ -163,6 +169,7 @@ def compare_plans(
     table = pd.DataFrame([_measures(plan) for plan in plans.values()], index=names)
     table.index.name = "scenario"
     table = table.join(counts)
+    table = table.join(_change_ranges(table, baseline))
     table["seconds"] = [plan.seconds for plan in plans.values()]
     table["changes"] = [(descriptions or {}).get(n, "") for n in names]
     return ScenarioComparison(
@@ -173,6 +180,46 @@ def compare_plans(
         plans=dict(plans),
         baseline=baseline,
     )
+
+
+#: Words of the comparison's verdict on a scenario's change against the baseline.
+VERDICTS = ("higher", "lower", "same", "within the search's uncertainty", "baseline")
+
+
+def _change_ranges(table: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Each plan's objective change against the baseline, with the proven range of the
+    difference between the two optima and a verdict in words.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"objective": [10.0, 9.0, 12.0], "bound": [10.5, 9.2, 12.0]},
+    ...                  index=["base", "cut", "more"])
+    >>> _change_ranges(t, "base")["verdict"].tolist()
+    ['baseline', 'lower', 'higher']
+    """
+    objective = table["objective"].astype(float)
+    bound = table["bound"].astype(float).where(lambda b: b.notna(), np.inf)
+    bound = bound.where(objective.notna())
+    base_objective, base_bound = objective[baseline], bound[baseline]
+    low = objective - base_bound
+    high = bound - base_objective
+    tol = 1e-6 * max(1.0, abs(base_objective) if math.isfinite(base_objective) else 1.0)
+    verdict = np.select(
+        [low > tol, high < -tol, (low >= -tol) & (high <= tol), low.notna() & high.notna()],
+        ["higher", "lower", "same", "within the search's uncertainty"],
+        default="",
+    )
+    out = pd.DataFrame(
+        {
+            "change": objective - base_objective,
+            "change_low": low,
+            "change_high": high,
+            "verdict": verdict,
+        },
+        index=table.index,
+    )
+    out.loc[baseline, "verdict"] = "baseline"
+    return out
 
 
 def _measures(plan: Plan) -> dict:

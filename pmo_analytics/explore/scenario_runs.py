@@ -15,17 +15,28 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ArgumentTypeError, OptionsError, ScenarioError
-from ..optimise import OptimiseOptions, optimise
+from ..optimise import (
+    Formulation,
+    OptimiseOptions,
+    Plan,
+    build_formulation,
+    optimise,
+    solve_formulation,
+)
 from ..parallel import run_parallel
 from .comparison import ScenarioComparison, compare_plans
 from .scenario_files import parse_scenario, read_scenario
 from .scenarios import Scenario, apply_scenario, problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..optimise import OptimiseOptions, Plan
     from ..portfolio import Portfolio
 
-__all__ = ["plan_scenario", "run_scenarios", "with_scenario_name"]
+__all__ = [
+    "no_plan_below_another_that_fits",
+    "plan_scenario",
+    "run_scenarios",
+    "with_scenario_name",
+]
 
 
 def plan_scenario(
@@ -59,6 +70,56 @@ def _solve_task(task: tuple[Portfolio, OptimiseOptions]) -> Plan:
 
     portfolio, options = task
     return optimise(portfolio, options)
+
+
+def no_plan_below_another_that_fits(plans: list[Plan], names: list[str]) -> list[Plan]:
+    """The plans, each searched again from another scenario's plan that fits its rules and is
+    worth more under them — so a looser scenario (more budget or capacity, fewer forced rules)
+    is never reported below a tighter one.
+
+    The search of a looser scenario may stop below the optimum of a tighter one, whose plan
+    also satisfies the looser rules; searched from that plan (a warm start the search never
+    ends below) it cannot. Repeated until no plan has a better one that fits its rules.
+    """
+    plans = list(plans)
+    models = [
+        build_formulation(plan.portfolio, plan.options) if plan.is_solution() else None
+        for plan in plans
+    ]
+    for _ in range(len(plans)):
+        changed = False
+        for i, (plan, model) in enumerate(zip(plans, models, strict=True)):
+            better = _best_fitting_other(i, plans, model)
+            if better is None:
+                continue
+            j = better
+            searched = solve_formulation(
+                plan.portfolio, model, plan.options, warm_start=plans[j].solution
+            )
+            note = (
+                f"searched again from the plan of {names[j]}, which fits these rules too and "
+                "was worth more"
+            )
+            plans[i] = dataclasses.replace(searched, notes=(*searched.notes, note))
+            changed = True
+        if not changed:
+            break
+    return plans
+
+
+def _best_fitting_other(i: int, plans: list[Plan], model: Formulation | None) -> int | None:
+    """The other plan that fits plan ``i``'s rules and is worth most more under them."""
+    plan = plans[i]
+    if model is None:
+        return None
+    best, best_value = None, plan.objective + 1e-9 * max(1.0, abs(plan.objective))
+    for j, other in enumerate(plans):
+        if j == i or not other.is_solution() or not model.fits(other.solution):
+            continue
+        value = model.objective_of(other.solution)
+        if value > best_value:
+            best, best_value = j, value
+    return best
 
 
 def _as_scenario(item: Scenario | str | os.PathLike[str] | Mapping[str, Any], i: int) -> Scenario:
@@ -145,6 +206,7 @@ def run_scenarios(
     plans = run_parallel(
         _solve_task, tasks, n_jobs=n_jobs, backend=backend, progress=progress, desc="scenarios"
     )
+    plans = no_plan_below_another_that_fits(plans, names)
     plans = [with_scenario_name(plan, s) for plan, s in zip(plans, named, strict=True)]
     descriptions = {s.name: "; ".join(s.describe()) for s in named}
     return compare_plans(dict(zip(names, plans, strict=True)), descriptions=descriptions)

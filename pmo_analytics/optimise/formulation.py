@@ -253,6 +253,44 @@ class Formulation:
         x[n_x:] = carry[: len(helpers)]
         return x
 
+    def fits(self, selection: pd.Series, *, tolerance: float = 1e-7) -> bool:
+        """Whether a selection of start options (by label) satisfies every row of this model.
+
+        False when the selection holds an option this model does not have (a project forced
+        out here, a start outside its window here).
+
+        Examples
+        --------
+        >>> from pmo_analytics.portfolio import generate_portfolio
+        >>> f = build_formulation(generate_portfolio(6, n_periods=4, n_roles=2, seed=1), OptimiseOptions())
+        >>> f.fits(pd.Series(1.0, index=f.option_index))  # every start of every project at once
+        False
+        """
+        chosen = selection.index[selection.to_numpy() > 0.5]
+        if not chosen.isin(self.option_index).all():
+            return False
+        x = self.column_values(selection)
+        if x is None:
+            return False
+        rows = self.rows
+        activity = self.sparse_matrix() @ x
+        rhs = rows["rhs"].to_numpy(dtype=float)
+        slack = tolerance * np.maximum(1.0, np.abs(rhs))
+        sense = rows["sense"].to_numpy()
+        ok = np.where(
+            sense == "<=",
+            activity <= rhs + slack,
+            np.where(sense == ">=", activity >= rhs - slack, np.abs(activity - rhs) <= slack),
+        )
+        return bool(ok.all())
+
+    def objective_of(self, selection: pd.Series) -> float:
+        """The objective this model gives a selection of start options (by label), with its
+        constant."""
+        x = self.column_values(selection)
+        values = np.zeros(len(self.columns)) if x is None else x
+        return float(self.columns["objective"].to_numpy() @ values) + self.constant
+
     def slack_names(self, family: str, name: str) -> pd.Series:
         """The slack columns :meth:`with_slacks` added to ``family``: column name by row label."""
         block = self._require(family)
