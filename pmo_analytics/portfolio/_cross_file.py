@@ -16,7 +16,7 @@ from ..exceptions import AHPInputError
 from ..periods import NAT_ORDINAL
 from ..scoring import criteria_weights
 from ._dependency_cycles import check_dependencies
-from .cells import text_isin, text_positions
+from .cells import take_at, text_isin, text_positions
 from .validation import ProblemLog, RawTable
 
 
@@ -69,6 +69,8 @@ def check_judgements(
     if comparisons.empty or criteria.empty or not raws["criteria"].readable:
         return
     weight = criteria["weight"]
+    if (weight < 0).any():  # reported with its row already; judgements would not be used
+        return
     if weight.notna().any() and weight.fillna(0.0).sum() > 0:
         return
     names = criteria["criterion"].dropna().drop_duplicates()
@@ -111,7 +113,7 @@ def project_durations(tables: dict[str, pd.DataFrame]) -> tuple[np.ndarray, np.n
     ).dropna()
     last = offsets.groupby("project_id")["offset"].max() + 1
     where = text_positions(projects["project_id"], last.index)
-    derived = np.where(where >= 0, last.to_numpy(dtype=float)[where], np.nan)
+    derived = take_at(last.to_numpy(dtype=float), where)
     has_given = ~np.isnan(given)
     return np.where(has_given, given, derived), has_given
 
@@ -242,7 +244,7 @@ def _check_beyond_duration(
         if frame.empty:
             continue
         where = text_positions(frame["project_id"], limit.index)
-        cap = np.where(where >= 0, limit.to_numpy(dtype=float)[where], np.nan)
+        cap = take_at(limit.to_numpy(dtype=float), where)
         with np.errstate(invalid="ignore"):
             beyond = (frame["offset"].to_numpy(dtype=float) >= cap) & (
                 frame[amount].to_numpy(dtype=float) > 0

@@ -59,6 +59,27 @@ def text_positions(text: pd.Series, keys: pd.Index | pd.Series) -> np.ndarray:
     return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
+def take_at(values: np.ndarray, positions: np.ndarray, fill: float = np.nan) -> np.ndarray:
+    """``values[positions]`` as floats, ``fill`` where a position is -1 (not found).
+
+    Safe when ``values`` is empty (every position then is -1): the lookups of one file in
+    another (:func:`text_positions`) may find nothing at all.
+
+    Examples
+    --------
+    >>> take_at(np.array([], dtype=float), np.array([-1, -1])).tolist()
+    [nan, nan]
+    >>> take_at(np.array([2.0, 3.0]), np.array([1, -1]), fill=0.0).tolist()
+    [3.0, 0.0]
+    """
+    values = np.asarray(values, dtype=float)
+    positions = np.asarray(positions, dtype=np.int64)
+    found = positions >= 0
+    out = np.full(positions.shape, fill, dtype=float)
+    out[found] = values[positions[found]]
+    return out
+
+
 def text_isin(text: pd.Series, keys: pd.Index | pd.Series) -> np.ndarray:
     """True where a cell of ``text`` is one of ``keys`` (missing cells are not)."""
     return text_positions(text, keys) >= 0

@@ -12,6 +12,7 @@ dependency cycles) are in :mod:`.consistency`. Every check works on whole column
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -190,6 +191,20 @@ def _check_duplicates(
     log.add_rows(table, dup, ", ".join(keys), values, rules)
 
 
+def _check_required_columns(
+    table: RawTable, spec: TableSpec, extras: list[str], log: ProblemLog
+) -> None:
+    """A problem per required column the header lacks, showing what the header has and,
+    where an unknown header cell is close, which one may be meant."""
+    header = ", ".join(str(c) for c in table.frame.columns)
+    for column in spec.required_columns:
+        if column in table.frame.columns:
+            continue
+        close = difflib.get_close_matches(column, [str(c) for c in extras], n=1, cutoff=0.7)
+        hint = f" (is {close[0]!r} meant to be {column!r}?)" if close else ""
+        log.add(table.source, table.header_row, column, header, f"required column missing{hint}")
+
+
 def parse_table(
     table: RawTable, log: ProblemLog, warnings: ProblemLog, *, freq: str | None = None
 ) -> pd.DataFrame:
@@ -199,10 +214,8 @@ def parse_table(
     Row ``i`` of the result is row ``table.rows[i]`` of the file.
     """
     spec = TABLES[table.name]
-    for column in spec.required_columns:
-        if column not in table.frame.columns:
-            log.add(table.source, table.header_row, column, "", "required column missing")
     extras = [c for c in table.frame.columns if c not in spec.columns]
+    _check_required_columns(table, spec, extras, log)
     for column in extras:
         warnings.add(
             table.source, table.header_row, column, column, "unknown column (kept, not used)"

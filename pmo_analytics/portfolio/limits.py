@@ -1,0 +1,50 @@
+"""The stated limits of what loading reads, so that no input makes it work without bound.
+
+A portfolio beyond a limit is refused before the work starts — within seconds and without
+reading the file into memory — with a problem naming the file (or sheet) and the limit. The
+limits are generous for a portfolio office (a 5,000-project portfolio with quarterly demand
+for ten roles over three years is 600,000 demand rows: 2.4 million cells, 20 MB of CSV) and
+keep loading within about a gigabyte of memory.
+
+``MAX_FILE_BYTES``
+    Size of one CSV file or of the workbook [bytes].
+``MAX_COLUMNS``
+    Cells in a header row (the contract has at most 15 columns per file; extra columns are
+    kept, up to this many).
+``MAX_CELLS``
+    Cells of one table: lines x header cells of a CSV file (blank lines count), or a sheet's
+    used range (rows x columns, as the workbook states it; ``Ctrl+End`` in Excel shows its
+    last cell).
+``MAX_CELL_CHARS``
+    Characters in one cell (a longer one is most often an unclosed quote).
+``MAX_UNZIPPED_BYTES``
+    Size of a workbook's parts once unzipped [bytes]: an .xlsx is a zip archive, and a small
+    file can unpack to gigabytes.
+``MAX_SCENARIO_BYTES``, ``MAX_NESTING``
+    Size of a scenario file or of a previous plan's ``summary.json`` [bytes], and how deeply
+    their tables and lists may nest.
+"""
+
+from __future__ import annotations
+
+MAX_FILE_BYTES: int = 100 * 1024**2
+MAX_COLUMNS: int = 1_000
+MAX_CELLS: int = 5_000_000
+MAX_CELL_CHARS: int = 131_072
+MAX_UNZIPPED_BYTES: int = 512 * 1024**2
+MAX_SCENARIO_BYTES: int = 1024**2
+MAX_NESTING: int = 32
+
+
+def describe_bytes(n: int) -> str:
+    """A size in bytes for people: ``256 MB``, ``1 GB``, ``1.5 kB``.
+
+    Examples
+    --------
+    >>> describe_bytes(256 * 1024**2), describe_bytes(1024**3), describe_bytes(1536)
+    ('256 MB', '1 GB', '1.5 kB')
+    """
+    for unit, size in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n} bytes"
