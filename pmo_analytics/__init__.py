@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "ArgumentTypeError": "exceptions",
     "UnknownNameError": "exceptions",
     "PortfolioNotFoundError": "exceptions",
+    "OutputFolderError": "exceptions",
     "SolverError": "exceptions",
     "RenderError": "exceptions",
     # loading and the container

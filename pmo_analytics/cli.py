@@ -8,17 +8,28 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import TextIO
 
+from . import safety
 from ._vocab import SOLVERS, VALUE_BASES
-from .exceptions import PortfolioValidationError, PreviousPlanError, ScenarioError, format_problems
+from .exceptions import (
+    OutputFolderError,
+    PortfolioValidationError,
+    PreviousPlanError,
+    ScenarioError,
+    format_problems,
+)
 from .explore import apply_scenario, read_scenario, with_scenario_name
 from .optimise import CHECKS, OptimiseOptions, optimise, option_problem
 from .portfolio import load_portfolio, portfolio_summary_text
 from .replan import read_previous_plan, replan, write_replan_outputs
-from .report import EXPLAINED, write_plan_outputs
+from .report import CONTRACT_FILES, EXPLAINED, PACK_FILES, write_plan_outputs
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 #: The solver options ``plan`` and ``replan`` share (each the name of an OptimiseOptions field).
@@ -154,15 +165,26 @@ def _count(text: str) -> int:
     return value
 
 
-def _plan(args: argparse.Namespace) -> int:
+def _check_out(args: argparse.Namespace, *extra: str) -> None:
+    """Refuse an unusable ``--out`` before loading and solving (exit 2)."""
+    inputs = {
+        "the portfolio": args.portfolio,
+        "the scenario file": getattr(args, "scenario", None),
+        "the previous plan": getattr(args, "previous", None),
+    }
+    names = (*CONTRACT_FILES, *PACK_FILES, *extra)
+    safety.check_output_folder(args.out, inputs=inputs, names=names)
 
+
+def _plan(args: argparse.Namespace) -> int:
+    _check_out(args)
+    # a broken scenario file is found before the portfolio is loaded
+    scenario = read_scenario(args.scenario) if args.scenario else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         portfolio = load_portfolio(args.portfolio)
     options = OptimiseOptions()
-    scenario = None
-    if args.scenario:
-        scenario = read_scenario(args.scenario)
+    if scenario is not None:
         portfolio, options = apply_scenario(portfolio, scenario, options)
     try:
         options = options.replace(**_given(args, ("budget", *_SOLVER_OPTIONS)))
@@ -180,9 +202,9 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _replan(args: argparse.Namespace) -> int:
-
     if args.termination_cost is not None and not args.stop_in_flight:
         raise UsageError("--termination-cost applies only with --stop-in-flight")
+    _check_out(args, "changes.csv")
     previous = read_previous_plan(args.previous)  # PreviousPlanError: exit 2, every problem
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -213,7 +235,6 @@ def _replan(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the notes are printed below, once
         portfolio = load_portfolio(args.portfolio)
@@ -228,7 +249,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 def run(argv: Sequence[str] | None) -> int:
     """Run the command line; returns the exit code (used by :func:`main` and tests)."""
-
     try:
         args = build_parser().parse_args(argv)
         return int(args.handler(args))
@@ -238,7 +258,7 @@ def run(argv: Sequence[str] | None) -> int:
     except PortfolioValidationError as err:
         print(str(err), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except ScenarioError as err:
+    except (ScenarioError, OutputFolderError) as err:
         print(f"pmo-analytics: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError) as err:
@@ -255,12 +275,60 @@ def run(argv: Sequence[str] | None) -> int:
         return EXIT_ERROR
 
 
+class _ClosedPipeQuiet(io.TextIOBase):
+    """A text stream that, once its reader has gone (``… | head -1``), drops what is written.
+
+    The rest of the run goes on and the exit code stays the command's; the descriptor is
+    pointed at ``/dev/null`` so that nothing complains when Python flushes it at exit.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def _drop(self) -> None:
+        self._gone = True
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._stream.encoding
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``pmo-analytics`` console script."""
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show "→" still gets the text
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    sys.exit(run(argv))
+    sys.stdout = _ClosedPipeQuiet(sys.stdout)
+    sys.stderr = _ClosedPipeQuiet(sys.stderr)
+    code = run(argv)
+    sys.stdout.flush()
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

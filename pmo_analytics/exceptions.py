@@ -14,6 +14,8 @@ an infeasible plan, ...), so existing ``except ValueError`` clauses keep working
   :class:`ArgumentTypeError` (an argument of the wrong kind) and :class:`UnknownNameError` (a
   project id or column the data lacks) are kinds of it.
 - :class:`PortfolioNotFoundError` — the path is neither a folder nor a workbook.
+- :class:`OutputFolderError` — the output folder cannot take the outputs (a file, under a
+  file, the working folder, an input, ...): found before any work is done.
 - :class:`InfeasiblePlanError` — no plan satisfies the rules; its plan holds the diagnosis.
 - :class:`SolverError` — the solver failed in a way that is not about the rules.
 - :class:`RenderError` — a chart or the report could not be drawn.
@@ -71,6 +73,18 @@ class UnknownNameError(OptionsError, KeyError):
 
 class PortfolioNotFoundError(PmoAnalyticsError, FileNotFoundError):
     """The path given is neither a folder of CSV files nor an .xlsx workbook."""
+
+
+class OutputFolderError(PmoAnalyticsError, ValueError):
+    """The output folder cannot take the outputs; the message says why and what would do.
+
+    Examples
+    --------
+    >>> raise OutputFolderError("--out plan.csv is a file, not a folder")
+    Traceback (most recent call last):
+    ...
+    pmo_analytics.exceptions.OutputFolderError: --out plan.csv is a file, not a folder
+    """
 
 
 class SolverError(PmoAnalyticsError, RuntimeError):

@@ -33,6 +33,7 @@ import pandas as pd
 
 from .._vocab import BALANCE_MEASURES
 from ..optimise import CHECKS, BalanceRule, option_problem
+from ..portfolio import MAX_NESTING, MAX_SCENARIO_BYTES, describe_bytes, nesting_depth
 from .scenarios import (
     NO_VALUE,
     CapacityChange,
@@ -411,7 +412,15 @@ def read_scenario(path: str | os.PathLike[str]) -> Scenario:
     'Budget -10%'
     """
     path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_SCENARIO_BYTES:
+        limit = describe_bytes(MAX_SCENARIO_BYTES)
+        raise ScenarioError(
+            [("(file)", "", f"is {describe_bytes(size)}: larger than the limit of {limit}")],
+            source=str(path),
+        )
     text = path.read_bytes()
+    deep = f"nests tables or lists more than {MAX_NESTING} levels deep (the limit)"
     try:
         data = tomllib.loads(text.decode("utf-8-sig"))
     except UnicodeDecodeError as err:
@@ -422,6 +431,10 @@ def read_scenario(path: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError(
             [("(file)", "", f"is not valid TOML: {err}")], source=str(path)
         ) from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise ScenarioError([("(file)", "", deep)], source=str(path)) from None
+    if nesting_depth(data) > MAX_NESTING:
+        raise ScenarioError([("(file)", "", deep)], source=str(path))
     scenario = parse_scenario(data, source=str(path))
     if not scenario.name:
         scenario = dataclasses.replace(scenario, name=path.stem)

@@ -95,8 +95,15 @@ def toml_text(value: Any) -> str:
 
 def problem(key: str, value: Any, rule: str) -> Problem:
     """A problem as :class:`ScenarioError` lists it: the key, the value as TOML text (none
-    for ``NO_VALUE``) and the rule broken."""
-    return (key, "" if value is NO_VALUE else toml_text(value), rule)
+    for ``NO_VALUE``; cut at 80 characters) and the rule broken."""
+    if value is NO_VALUE:
+        return (key, "", rule)
+    text = toml_text(value)
+    return (key, text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…", rule)
+
+
+#: Longest value a problem shows [characters]; a longer one is cut with an ellipsis.
+_SHOWN = 80
 
 
 # --------------------------------------------------------------------------- the scenario

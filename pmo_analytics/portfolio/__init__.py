@@ -13,6 +13,14 @@ from __future__ import annotations
 from .cells import FALSE_WORDS, TRUE_WORDS, parse_numbers, period_codes
 from .container import Portfolio, make_portfolio
 from .io import load_portfolio, write_portfolio
+from .limits import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_NESTING,
+    MAX_SCENARIO_BYTES,
+    describe_bytes,
+    nesting_depth,
+)
 from .overview import project_overview, spend_by_group
 from .schema import DERIVED_PROJECT_COLUMNS
 from .summary import portfolio_summary_text
@@ -23,14 +31,20 @@ from .validation import ProblemLog, RawTable
 __all__ = [
     "DERIVED_PROJECT_COLUMNS",
     "FALSE_WORDS",
+    "MAX_COLUMNS",
+    "MAX_FILE_BYTES",
+    "MAX_NESTING",
+    "MAX_SCENARIO_BYTES",
     "Portfolio",
     "ProblemLog",
     "RawTable",
     "TRUE_WORDS",
+    "describe_bytes",
     "earliest_starts",
     "generate_portfolio",
     "load_portfolio",
     "make_portfolio",
+    "nesting_depth",
     "parse_numbers",
     "period_codes",
     "portfolio_summary_text",

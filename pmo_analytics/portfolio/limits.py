@@ -27,6 +27,9 @@ keep loading within about a gigabyte of memory.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 MAX_FILE_BYTES: int = 100 * 1024**2
 MAX_COLUMNS: int = 1_000
 MAX_CELLS: int = 5_000_000
@@ -48,3 +51,28 @@ def describe_bytes(n: int) -> str:
         if n >= size:
             return f"{n / size:.3g} {unit}"
     return f"{n} bytes"
+
+
+def nesting_depth(value: Any, *, stop: int = MAX_NESTING) -> int:
+    """How deeply tables (mappings) and lists nest in ``value`` (a scalar is 0), counted
+    without recursion and no further than ``stop + 1``.
+
+    Examples
+    --------
+    >>> nesting_depth({"a": [1, {"b": []}]}), nesting_depth(3)
+    (4, 0)
+    """
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, Mapping):
+            children = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > stop:
+            return deepest
+        pending.extend((child, depth + 1) for child in children)
+    return deepest

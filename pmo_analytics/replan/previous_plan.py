@@ -22,9 +22,15 @@ from .._vocab import PLAN_STATUSES
 from ..exceptions import PreviousPlanError
 from ..portfolio import (
     FALSE_WORDS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_NESTING,
+    MAX_SCENARIO_BYTES,
     TRUE_WORDS,
     ProblemLog,
     RawTable,
+    describe_bytes,
+    nesting_depth,
     parse_numbers,
     period_codes,
 )
@@ -126,11 +132,32 @@ def read_previous_plan(path: str | os.PathLike[str]) -> PreviousPlan:
     return PreviousPlan(table=table, summary=summary, source=str(folder))
 
 
+def _too_big(path: Path, limit: int, log: ProblemLog) -> bool:
+    """Whether ``path`` is larger than ``limit`` bytes (then logged)."""
+    size = path.stat().st_size
+    if size > limit:
+        log.add(
+            path.name,
+            None,
+            "",
+            describe_bytes(size),
+            f"larger than the limit of {describe_bytes(limit)}",
+        )
+    return size > limit
+
+
 def _read_plan_csv(path: Path, log: ProblemLog) -> pd.DataFrame | None:
     """plan.csv as the :attr:`PreviousPlan.table` (None when it cannot be read at all)."""
     file = "plan.csv"
     if not path.is_file():
         log.add(file, None, "", "", _MISSING)
+        return None
+    if _too_big(path, MAX_FILE_BYTES, log):
+        return None
+    with path.open("rb") as handle:
+        header = handle.readline(MAX_COLUMNS * 64)
+    if header.count(b",") >= MAX_COLUMNS:
+        log.add(file, 1, "", "", f"the header has more than {MAX_COLUMNS:,} cells")
         return None
     try:
         raw = pd.read_csv(
@@ -230,6 +257,9 @@ def _read_summary(path: Path, log: ProblemLog) -> dict | None:
     if not path.is_file():
         log.add(file, None, "", "", _MISSING)
         return None
+    if _too_big(path, MAX_SCENARIO_BYTES, log):
+        return None
+    deep = f"nests objects or lists more than {MAX_NESTING} levels deep (the limit)"
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
@@ -237,6 +267,12 @@ def _read_summary(path: Path, log: ProblemLog) -> dict | None:
         return None
     except json.JSONDecodeError as err:
         log.add(file, err.lineno, "", "", f"not valid JSON ({err.msg})")
+        return None
+    except RecursionError:  # the decoder recurses once per level of nesting
+        log.add(file, None, "", "", deep)
+        return None
+    if nesting_depth(summary) > MAX_NESTING:
+        log.add(file, None, "", "", deep)
         return None
     if not isinstance(summary, dict):
         log.add(file, None, "", "", "must be a JSON object (the plan's summary)")

@@ -9,11 +9,20 @@ the contract outputs of ``pmo-analytics plan``.
 from __future__ import annotations
 
 from .html import report_html, write_report
-from .outputs import EXPLAINED, plan_summary, summary_json, write_plan_outputs
+from .outputs import (
+    CONTRACT_FILES,
+    EXPLAINED,
+    PACK_FILES,
+    plan_summary,
+    summary_json,
+    write_plan_outputs,
+)
 from .workbook import workbook_bytes, write_workbook
 
 __all__ = [
+    "CONTRACT_FILES",
     "EXPLAINED",
+    "PACK_FILES",
     "plan_summary",
     "summary_json",
     "report_html",
