@@ -12,11 +12,17 @@ and no variable value is read after a failed solve.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import math
 import os
 import re
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -175,6 +181,109 @@ class _HiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
         super().callSolver(lp)
 
 
+# --------------------------------------------------------------------------- the CBC process
+# CBC runs as a child process in a temporary folder. So that neither outlives a killed run:
+# on Linux the child gets a parent-death signal (SIGKILL when this process dies, whatever
+# kills it), and each process removes, on its first solve, the solver folders of processes
+# that no longer run (``pmo-solve-<pid>-*`` in the temporary folder).
+_SOLVER_DIR_PREFIX = "pmo-solve-"
+_PR_SET_PDEATHSIG = 1
+_popen_lock = threading.Lock()
+_popen_users = 0
+
+
+def _die_with_parent():
+    """A ``preexec_fn`` that asks the kernel to kill the child when this process dies."""
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved before the fork
+    parent = os.getpid()
+
+    def arm() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+    return arm
+
+
+class _SubprocessDyingWithParent:
+    """``subprocess`` as PuLP's CBC driver sees it during a solve: children die with us."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(subprocess, name)
+
+    @staticmethod
+    def Popen(*args: object, **kwargs: object) -> subprocess.Popen:
+        kwargs.setdefault("preexec_fn", _die_with_parent())
+        return subprocess.Popen(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _cbc_dies_with_parent():
+    """While solving, launch CBC with a parent-death signal (Linux; elsewhere as PuLP does).
+
+    PuLP starts CBC with :class:`subprocess.Popen` and offers no hook to arm the signal, so
+    its driver module sees :class:`_SubprocessDyingWithParent` for the duration of the solve
+    (shared by concurrent solves in threads, put back after the last one).
+    """
+    global _popen_users
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    from pulp.apis import coin_api
+
+    with _popen_lock:
+        if _popen_users == 0:
+            coin_api.subprocess = _SubprocessDyingWithParent()
+        _popen_users += 1
+    try:
+        yield
+    finally:
+        with _popen_lock:
+            _popen_users -= 1
+            if _popen_users == 0:
+                coin_api.subprocess = subprocess
+
+
+class _ParentBoundCBC(pulp.PULP_CBC_CMD):  # type: ignore[misc, valid-type]
+    """PuLP's bundled CBC, run so that the CBC process dies with this one."""
+
+    def solve_CBC(self, lp: pulp.LpProblem, use_mps: bool = True):
+        with _cbc_dies_with_parent():
+            return super().solve_CBC(lp, use_mps=use_mps)
+
+
+@functools.cache
+def remove_stale_solver_dirs() -> list[str]:
+    """Remove the solver folders of processes that no longer run (once per process).
+
+    Returns
+    -------
+    list of str
+        The names of the folders removed.
+    """
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(tempfile.gettempdir()) as entries:
+        for entry in entries:
+            pid = entry.name.removeprefix(_SOLVER_DIR_PREFIX).split("-", 1)[0]
+            if not entry.name.startswith(_SOLVER_DIR_PREFIX) or not pid.isdigit():
+                continue
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(entry.name)
+            except OSError:
+                pass
+    return removed
+
+
+def _solver_dir() -> tempfile.TemporaryDirectory:
+    """A temporary folder for one solve, named after this process."""
+    if os.name == "posix":
+        remove_stale_solver_dirs()
+    return tempfile.TemporaryDirectory(prefix=f"{_SOLVER_DIR_PREFIX}{os.getpid()}-")
+
+
 _CBC_BOUND = re.compile(r"^(Lower) bound:\s+(\S+)", re.MULTILINE)
 _CBC_RESULT = re.compile(r"^Result - (.+)$", re.MULTILINE)
 
@@ -221,14 +330,14 @@ def solve(
             var.setInitialValue(float(value))
     build_seconds = time.perf_counter() - started
 
-    with tempfile.TemporaryDirectory(prefix="pmo-solve-") as tmp:
+    with _solver_dir() as tmp:
         log_path = os.path.join(tmp, "solver.log")
         if solver == "cbc":
             options = [f"randomCbcSeed {seed + 1}", f"randomSeed {seed + 1}"]
             with warnings.catch_warnings():
                 # PULP_CBC_CMD (the CBC binary shipped inside PuLP) is deprecated for PuLP 4.0
                 warnings.simplefilter("ignore", DeprecationWarning)
-                engine = pulp.PULP_CBC_CMD(
+                engine = _ParentBoundCBC(
                     mip=not relax,
                     msg=msg,
                     timeLimit=time_limit,
