@@ -312,6 +312,7 @@ def check_cross_file(
     check_dependencies(raws, tables, log)
     check_projects(raws, tables, horizon, log, warnings)
     coverage_warnings(raws, tables, horizon, warnings)
+    planned_value_notes(raws, tables, warnings)
 
 
 #: The optional uncertainty ranges: (file, low column, most likely column, high column).
@@ -391,3 +392,51 @@ def coverage_warnings(
             raws["actuals"].frame["period"],
             f"actuals after the end of the horizon {horizon[0]}..{horizon[-1]}",
         )
+
+
+def planned_value_notes(
+    raws: dict[str, RawTable], tables: dict[str, pd.DataFrame], warnings: ProblemLog
+) -> None:
+    """Note actuals whose ``planned_value`` is not the cost plan's for that period.
+
+    Earned value takes the cost plan (cashflows.csv, offset k in start + k) as the baseline
+    of a project that has one, so a planned value reported otherwise is not used; only
+    projects with a ``start`` are judged.
+    """
+    actuals, cash, projects = tables["actuals"], tables["cashflows"], tables["projects"]
+    if actuals.empty or cash.empty or projects.empty:
+        return
+    where = text_positions(actuals["project_id"], projects["project_id"])
+    start = np.where(where >= 0, projects["start"].array.asi8[np.maximum(where, 0)], NAT_ORDINAL)
+    period = actuals["period"].array.asi8
+    known = (start != NAT_ORDINAL) & (period != NAT_ORDINAL)
+    offset = np.where(known, period - start, -1)
+    plan = cash.dropna(subset=["project_id", "offset"]).groupby(["project_id", "offset"])["cost"]
+    plan = plan.sum()
+    keys = pd.MultiIndex.from_arrays([actuals["project_id"], offset.astype(float)])
+    planned = plan.reindex(keys).fillna(0.0).to_numpy(dtype=float)
+    has_plan = text_isin(actuals["project_id"], pd.Index(plan.index.get_level_values(0)))
+    given = actuals["planned_value"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        differ = (
+            known
+            & has_plan
+            & (offset >= 0)
+            & (np.abs(given - planned) > 1e-9 * np.maximum(1.0, np.abs(planned)))
+        )
+    if not differ.any():
+        return
+    rules = (
+        "differs from the cost plan ("
+        + pd.Series(planned).map("{:g}".format)
+        + " at offset "
+        + pd.Series(offset).astype("str")
+        + " in cashflows.csv); earned value takes the cost plan as the baseline"
+    )
+    warnings.add_rows(
+        raws["actuals"],
+        differ,
+        "planned_value",
+        raws["actuals"].frame["planned_value"],
+        rules.to_numpy(),
+    )

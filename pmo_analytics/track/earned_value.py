@@ -23,11 +23,14 @@ Time axis
     (default: the latest period in the actuals), except for completed and cancelled projects,
     whose clock stops at their last actuals period.
 PV baseline
-    The planned value per period is ``planned_value`` from the actuals up to the project's last
-    actuals period, then the planned ``cost`` from the cashflows (offset k falls in start + k)
-    for the periods after it, so the baseline runs to the planned finish even when the work
-    runs late. The planned duration PD is the number of periods up to the last period with a
-    planned value.
+    Planned value is the baseline: the planned ``cost`` from the cashflows (offset k falls in
+    start + k) in every period, up to the status period and beyond, whatever rows
+    ``actuals.csv`` has — a period without a status report still has its planned value, so a
+    project that skips a report does not look ahead of schedule (PMI: PV is the authorised
+    budget of the work scheduled up to the status date). The ``planned_value`` of the actuals
+    is the baseline only of a project without cashflows (loading notes where the two
+    disagree). The baseline runs to the planned finish even when the work runs late; the
+    planned duration PD is the number of periods up to the last period with a planned value.
 Earned schedule (Lipke)
     ES = C + (EV - PV_C) / (PV_{C+1} - PV_C), where C is the number of whole periods whose
     cumulative PV is at most EV and PV_C the cumulative PV after C periods (PV_0 = 0); ES = PD
@@ -156,7 +159,6 @@ def project_units(portfolio: Portfolio, as_of: pd.Period) -> Units:
     )
     by_code = act.groupby("code")["ordinal"]
     first = by_code.min().reindex(range(len(ids))).to_numpy()
-    last = by_code.max().reindex(range(len(ids))).to_numpy()
     last_reported = act[act["ordinal"] <= status_ord].groupby("code")["ordinal"].max()
     last_reported = last_reported.reindex(range(len(ids))).to_numpy()
 
@@ -172,17 +174,13 @@ def project_units(portfolio: Portfolio, as_of: pd.Period) -> Units:
     cash = cash[cash_code >= 0]
     cash_code = cash_code[cash_code >= 0]
     cash_ord = plan_start[cash_code] + cash["offset"].to_numpy()
-    later = cash_ord > last[cash_code]
+    planned = np.bincount(cash_code, minlength=len(ids)) > 0  # has a cost plan
     baseline = pd.concat(
         [
-            act[["code", "ordinal", "pv"]],
             pd.DataFrame(
-                {
-                    "code": cash_code[later],
-                    "ordinal": cash_ord[later],
-                    "pv": cash["cost"].to_numpy(float)[later],
-                }
+                {"code": cash_code, "ordinal": cash_ord, "pv": cash["cost"].to_numpy(float)}
             ),
+            act.loc[~planned[act["code"].to_numpy()], ["code", "ordinal", "pv"]],
         ],
         ignore_index=True,
     )

@@ -36,6 +36,31 @@ def test_fence_example_matches_mulcahy_pmp_exam_prep():
     assert row["vac"] == pytest.approx(-479, abs=1.5)
 
 
+def test_a_skipped_status_report_does_not_look_ahead_of_schedule_pmi_reading():
+    # PMI, "Practice Standard for Earned Value Management", 2nd ed. (2011), ch. 2-3: planned
+    # value is the authorized budget assigned to the work scheduled up to the status date,
+    # and SPI = EV / PV. Plan: 100 a month for four months. The team reports month 1 (EV 80)
+    # and month 3 (EV 140, which includes month 2's work) but skips month 2's report. At the
+    # end of month 3 PMI's reading is PV = 100 + 100 + 100 = 300, EV = 220, SPI = 220 / 300
+    # = 0.733: behind schedule. Counting only the months that have a report gave PV = 200 and
+    # SPI = 1.10, ahead of schedule. Earned schedule by hand (Lipke 2003): cumulative PV 100 /
+    # 200 / 300, ES = 2 + (220 - 200) / (300 - 200) = 2.2 months at AT = 3: SPI(t) = 0.733.
+    reports = [("2027-01", 100, 80, 90), ("2027-03", 100, 140, 150)]
+    spec = {"start": "2027-01", "cost": [100, 100, 100, 100], "actuals": reports}
+    row = pa.earned_value(build({"LATE": spec})).loc["LATE"]
+    assert row["period"] == pd.Period("2027-03", FREQ) and row["at"] == 3
+    assert (row["pv"], row["ev"], row["ac"]) == (300, 220, 240)
+    assert row["spi"] == pytest.approx(220 / 300) and round(row["spi"], 2) == 0.73
+    assert row["sv"] == -80
+    assert row["es"] == pytest.approx(2.2) and row["spi_t"] == pytest.approx(2.2 / 3)
+    history = pa.earned_value_history(build({"LATE": spec})).set_index("period")
+    assert history["pv"].tolist() == [100, 200, 300]  # month 2 planned, reported or not
+    # whatever rows actuals.csv has: an empty report for month 2 changes nothing
+    spec["actuals"] = [reports[0], ("2027-02", 100, 0, 0), reports[1]]
+    same = pa.earned_value(build({"LATE": spec})).loc["LATE"]
+    assert (same["pv"], same["ev"], same["spi"]) == (row["pv"], row["ev"], row["spi"])
+
+
 def test_fence_example_other_forecasts_worked_by_hand():
     # The same status, the PMI Practice Standard's other formulas, worked by hand:
     # EAC at the budgeted rate = AC + (BAC - EV) = 2,800 + 1,500 = 4,300.
@@ -186,7 +211,8 @@ def test_closed_project_clock_stops_at_its_last_report():
 def test_division_by_zero_gives_nan_never_inf():
     p = build(
         {
-            "IDLE": {"start": "2027-01", "cost": [100, 100], "actuals": [("2027-01", 0, 0, 0)]},
+            # nothing planned in the status period (the baseline is the cost plan)
+            "IDLE": {"start": "2027-01", "cost": [0, 100], "actuals": [("2027-01", 0, 0, 0)]},
             "FREE": {"start": "2027-01", "cost": [0, 0], "actuals": [("2027-01", 0, 10, 0)]},
         }
     )
@@ -239,18 +265,11 @@ def test_vectorised_earned_schedule_matches_a_plain_loop():
     starts = p.projects["start"]
     cash = p.cashflows
     for pid, group in history.groupby("project_id"):
-        start = starts[pid]
-        mine = actuals[actuals["project_id"] == pid].set_index("period")
-        last = mine.index.max()
+        assert starts[pid] == group["start"].iloc[0]  # the baseline counts from the start
+        assert not actuals[actuals["project_id"] == pid].empty
         plan = cash[cash["project_id"] == pid].set_index("offset")["cost"]
         length = max(int(plan.index.max()) + 1, len(group))
-        periods = pd.period_range(start, periods=length, freq=start.freq)
-        baseline = np.array(
-            [
-                mine["planned_value"].get(q, 0.0) if q <= last else plan.get(k, 0.0)
-                for k, q in enumerate(periods)
-            ]
-        )
+        baseline = np.array([plan.get(k, 0.0) for k in range(length)])  # the cost plan
         for _, row in group.iterrows():
             assert row["es"] == pytest.approx(_reference_es(baseline, row["ev"]), abs=1e-9)
 
