@@ -33,7 +33,7 @@ import pandas as pd
 
 from .._vocab import BALANCE_MEASURES
 from ..optimise import CHECKS, BalanceRule, option_problem
-from ..portfolio import MAX_NESTING, MAX_SCENARIO_BYTES, describe_bytes, nesting_depth
+from ..portfolio import MAX_NESTING, MAX_SCENARIO_BYTES, nesting_depth, read_bounded
 from .scenarios import (
     NO_VALUE,
     CapacityChange,
@@ -412,14 +412,11 @@ def read_scenario(path: str | os.PathLike[str]) -> Scenario:
     'Budget -10%'
     """
     path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_SCENARIO_BYTES:
-        limit = describe_bytes(MAX_SCENARIO_BYTES)
-        raise ScenarioError(
-            [("(file)", "", f"is {describe_bytes(size)}: larger than the limit of {limit}")],
-            source=str(path),
-        )
-    text = path.read_bytes()
+    if not path.exists():
+        raise FileNotFoundError(f"scenario file {path} does not exist")
+    text, why = read_bounded(path, MAX_SCENARIO_BYTES)
+    if text is None:
+        raise ScenarioError([("(file)", "", why)], source=str(path))
     deep = f"nests tables or lists more than {MAX_NESTING} levels deep (the limit)"
     try:
         data = tomllib.loads(text.decode("utf-8-sig"))

@@ -20,6 +20,7 @@ from .limits import (
     MAX_SCENARIO_BYTES,
     describe_bytes,
     nesting_depth,
+    read_bounded,
 )
 from .overview import project_overview, spend_by_group
 from .schema import DERIVED_PROJECT_COLUMNS
@@ -48,6 +49,7 @@ __all__ = [
     "parse_numbers",
     "period_codes",
     "portfolio_summary_text",
+    "read_bounded",
     "project_load",
     "project_overview",
     "spend_by_group",

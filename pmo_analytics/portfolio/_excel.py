@@ -14,6 +14,7 @@ import datetime as _dt
 import io
 import os
 import re
+import stat
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -52,9 +53,12 @@ def _excel_text(value: object) -> str:
 
 def _workbook_problem(path: Path) -> str | None:
     """Why ``path`` is refused before openpyxl opens it (size, not a zip, unzipped size)."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return f"{describe_bytes(size)}: larger than the limit of {describe_bytes(MAX_FILE_BYTES)}"
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a device, pipe or folder)"
+    if info.st_size > MAX_FILE_BYTES:
+        size, limit = describe_bytes(info.st_size), describe_bytes(MAX_FILE_BYTES)
+        return f"{size}: larger than the limit of {limit}"
     if not zipfile.is_zipfile(path):
         with path.open("rb") as handle:
             head = handle.read(8)

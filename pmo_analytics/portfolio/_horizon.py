@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..periods import FREQUENCIES, parse_period, period_range
 from .cells import period_codes
+from .limits import MAX_PERIODS
 from .schema import TABLES
 from .validation import ProblemLog, RawTable
 
@@ -64,6 +65,17 @@ def determine_horizon(
         return ()
     ordinals = np.unique(found.array.asi8)
     first, last = ordinals[0], ordinals[-1]
+    if last - first + 1 > MAX_PERIODS:
+        span = f"{pd.Period(ordinal=first, freq=freq)}..{pd.Period(ordinal=last, freq=freq)}"
+        log.add(
+            ", ".join(sources),
+            None,
+            "period",
+            span,
+            f"the periods run {span}: {last - first + 1:,} periods, beyond the limit of "
+            f"{MAX_PERIODS:,} for a horizon (a typo in a year?)",
+        )
+        return ()
     full = np.arange(first, last + 1)
     missing = np.setdiff1d(full, ordinals)
     if missing.size:
@@ -111,6 +123,16 @@ def _named_horizon(
         else:
             ends.append(period)
     if len(ends) != 2:
+        return ()
+    if ends[1].ordinal - ends[0].ordinal + 1 > MAX_PERIODS:
+        log.add(
+            "run options",
+            None,
+            "horizon",
+            f"{ends[0]}..{ends[1]}",
+            f"{ends[1].ordinal - ends[0].ordinal + 1:,} periods: beyond the limit of "
+            f"{MAX_PERIODS:,} for a horizon",
+        )
         return ()
     if ends[1] < ends[0]:
         log.add(

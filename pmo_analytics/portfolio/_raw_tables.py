@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import safety
-from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, describe_bytes
+from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, read_bounded
 from .schema import TABLES
 from .validation import ProblemLog, RawTable, empty_raw_table
 
@@ -335,17 +335,10 @@ def read_csv_table(path: Path, name: str, log: ProblemLog, warnings: ProblemLog)
     one whose header and rows use different separators is a problem (None is returned).
     """
     source = path.name
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        log.add(
-            source,
-            None,
-            "",
-            describe_bytes(size),
-            f"larger than the limit of {describe_bytes(MAX_FILE_BYTES)} per file",
-        )
+    data, why = read_bounded(path, MAX_FILE_BYTES)
+    if data is None:
+        log.add(source, None, "", "", why)
         return None
-    data = path.read_bytes()
     text = decode_text(data, source, log)
     if text is None:
         return None

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import FREQUENCIES, NAT_ORDINAL, parse_period_labels
+from .limits import MAX_AMOUNT, MAX_PERIODS
 from .schema import ColumnSpec
 
 #: Words read as true and false in boolean columns (any case).
@@ -206,6 +207,12 @@ def parse_cells(
         return periods, problems + found
     values, bad = parse_numbers(text, decimal_comma=decimal_comma)
     problems.append((bad, _number_rule(decimal_comma)))
+    limit = MAX_PERIODS if kind == "int" else MAX_AMOUNT  # offsets and durations are periods
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(values) > limit
+    shown = f"{MAX_PERIODS:,} periods" if kind == "int" else f"{MAX_AMOUNT:g} for a number"
+    problems.append((huge, f"beyond the limit of {shown}"))
+    values = np.where(huge, np.nan, values)
     if kind == "int":
         fractional = ~np.isnan(values) & (values != np.floor(values))
         problems.append((fractional, "must be a whole number"))

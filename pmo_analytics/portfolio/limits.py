@@ -20,6 +20,12 @@ keep loading within about a gigabyte of memory.
 ``MAX_UNZIPPED_BYTES``
     Size of a workbook's parts once unzipped [bytes]: an .xlsx is a zip archive, and a small
     file can unpack to gigabytes.
+``MAX_PERIODS``
+    Periods in the horizon, and the largest ``offset`` and ``duration`` [periods]: 1,000 is
+    250 years of quarters (a longer run is most often a typo in a year).
+``MAX_AMOUNT``
+    Largest number in any numeric cell (costs, FTE, values, scores) [its unit]: beyond 1e15
+    sums of amounts lose the cents and the solver its precision.
 ``MAX_SCENARIO_BYTES``, ``MAX_NESTING``
     Size of a scenario file or of a previous plan's ``summary.json`` [bytes], and how deeply
     their tables and lists may nest.
@@ -27,6 +33,8 @@ keep loading within about a gigabyte of memory.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +43,8 @@ MAX_COLUMNS: int = 1_000
 MAX_CELLS: int = 5_000_000
 MAX_CELL_CHARS: int = 131_072
 MAX_UNZIPPED_BYTES: int = 512 * 1024**2
+MAX_PERIODS: int = 1_000
+MAX_AMOUNT: float = 1e15
 MAX_SCENARIO_BYTES: int = 1024**2
 MAX_NESTING: int = 32
 
@@ -76,3 +86,32 @@ def nesting_depth(value: Any, *, stop: int = MAX_NESTING) -> int:
             return deepest
         pending.extend((child, depth + 1) for child in children)
     return deepest
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int) -> tuple[bytes | None, str]:
+    """The bytes of a regular file of at most ``limit`` bytes, or None and why not.
+
+    A device, pipe or folder is refused before it is read (``/dev/zero`` never ends); the
+    size is checked before reading and again on what was read (a file may grow meanwhile).
+
+    Examples
+    --------
+    >>> read_bounded("/dev/null", 10)
+    (None, 'not a regular file (a device, pipe or folder)')
+    """
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        return None, err.strerror or str(err)
+    if not stat.S_ISREG(info.st_mode):
+        return None, "not a regular file (a device, pipe or folder)"
+    if info.st_size > limit:
+        return (
+            None,
+            f"{describe_bytes(info.st_size)}: larger than the limit of {describe_bytes(limit)}",
+        )
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        return None, f"larger than the limit of {describe_bytes(limit)}"
+    return data, ""

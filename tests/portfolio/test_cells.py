@@ -34,11 +34,12 @@ def test_parse_cells_types_a_column_and_names_each_broken_rule():
     from pmo_analytics.portfolio.schema import TABLES
 
     duration = TABLES["projects"].columns["duration"]  # int, at least 1
-    values, problems = parse_cells(pd.Series(["3", "", "2.5", "x"]), duration)
-    assert values.isna().tolist() == [False, True, True, True] and values.iloc[0] == 3
+    values, problems = parse_cells(pd.Series(["3", "", "2.5", "x", "1e20"]), duration)
+    assert values.isna().tolist() == [False, True, True, True, True] and values.iloc[0] == 3
     assert [(mask.tolist(), rule.split(" (")[0]) for mask, rule in problems] == [
-        ([False, False, False, True], "not a number"),
-        ([False, False, True, False], "must be a whole number"),
+        ([False, False, False, True, False], "not a number"),
+        ([False, False, False, False, True], "beyond the limit of 1,000 periods"),
+        ([False, False, True, False, False], "must be a whole number"),
     ]
     period = TABLES["budget"].columns["period"]  # required
     values, problems = parse_cells(pd.Series(["2027Q1", "", "2027-02"]), period, freq="Q-DEC")
