@@ -25,10 +25,20 @@ from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, read
 from .schema import TABLES
 from .validation import ProblemLog, RawTable, empty_raw_table
 
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # zero-width characters
+
 
 def normalise_name(cell: str) -> str:
-    """A header cell or sheet name as a contract name: ``Project ID`` → ``project_id``."""
-    return re.sub(r"[\s\-]+", "_", cell.replace("\ufeff", "").strip().lower())
+    """A header cell or sheet name as a contract name: ``Project ID`` → ``project_id``.
+
+    Zero-width characters (pasted from web pages and chat) are dropped.
+
+    Examples
+    --------
+    >>> normalise_name(" Project\u200b ID "), normalise_name("cost-low")
+    ('project_id', 'cost_low')
+    """
+    return re.sub(r"[\s\-]+", "_", _INVISIBLE.sub("", cell).strip().lower())
 
 
 def raw_table(
