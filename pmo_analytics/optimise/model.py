@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pulp
+from pulp.apis import coin_api
 
 from ..exceptions import OptionsError
 from .formulation import Formulation
@@ -229,8 +230,6 @@ def _cbc_dies_with_parent():
     if not sys.platform.startswith("linux"):
         yield
         return
-    from pulp.apis import coin_api
-
     with _popen_lock:
         if _popen_users == 0:
             coin_api.subprocess = _SubprocessDyingWithParent()
