@@ -29,7 +29,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(PY) -m pytest -n $(JOBS) --dist worksteal -q --nbmake --nbmake-timeout=600 --doctest-modules tests notebooks pmo_analytics
+	$(PY) -m pytest -n $(JOBS) --dist worksteal -q --doctest-modules tests pmo_analytics
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

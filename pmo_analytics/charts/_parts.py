@@ -21,6 +21,30 @@ from .theme import PALETTE, category_scale
 NO_GROUP = "(none)"
 #: Axis of money amounts: SI prefixes (``2M``, ``500k``).
 MONEY_FORMAT = "~s"
+#: Session-wide chart settings (see :func:`pmo_analytics.charts.setup`).
+_SETTINGS: dict[str, str | None] = {"currency": None}
+
+
+def set_currency(currency: str | None) -> None:
+    """Name the currency of money amounts for the charts that follow (None: unnamed)."""
+    if currency is not None and (not isinstance(currency, str) or not currency.strip()):
+        raise ValueError(f"currency must be a code such as 'EUR' or None, not {currency!r}")
+    _SETTINGS["currency"] = currency.strip() if currency else None
+
+
+def money_title(text: str, currency: str | None = None) -> str:
+    """``text`` with the currency as its unit: ``currency``, else the one set by
+    :func:`~pmo_analytics.charts.setup`, else none (money in the portfolio's one currency).
+
+    Examples
+    --------
+    >>> money_title("Cost per period", "EUR")
+    'Cost per period [EUR]'
+    >>> money_title("Cost per period")
+    'Cost per period'
+    """
+    unit = currency or _SETTINGS["currency"]
+    return f"{text} [{unit}]" if unit else text
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:

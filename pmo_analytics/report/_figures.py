@@ -9,13 +9,14 @@ is shown as a table only).
 
 from __future__ import annotations
 
-import json
-import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..charts import json_for_script
 from . import _tables as tables
+
+__all__ = ["comparison_chart", "frontier_chart", "json_for_script", "plan_charts"]
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
@@ -40,25 +41,6 @@ RENDER_JS = """
   Promise.all(jobs).then(function () { document.body.setAttribute("data-charts", "done"); });
 })();
 """
-
-
-def json_for_script(data: object) -> str:
-    """JSON that is safe inside a ``<script>`` element (no ``<``, ``>`` or ``&`` characters)."""
-    text = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False, sort_keys=False)
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, code)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _finite(data: object) -> object:
-    """``data`` with NaN and infinities as null (JSON has neither)."""
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {k: _finite(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_finite(v) for v in data]
-    return data
 
 
 def plan_charts(plan: Plan) -> dict[str, alt.TopLevelMixin]:

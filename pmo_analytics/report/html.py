@@ -6,7 +6,7 @@ and frontier where a run has them, and the plan table (the sections, in
 :mod:`pmo_analytics.report._sections`). This module assembles them into the page: it opens with
 no network, the charts being Vega-Lite specs (:mod:`pmo_analytics.report._figures`) drawn in the
 browser by vega, vega-lite and vega-embed inlined in the page
-(:mod:`pmo_analytics.report._assets`). Every piece of user text is escaped, in the markup and in
+(:mod:`pmo_analytics.charts._assets`). Every piece of user text is escaped, in the markup and in
 the embedded chart data. The page prints on A4 or Letter (print styles: page breaks, light
 colours, charts scaled to the page). The same plan gives the same page, byte for byte.
 """
@@ -25,7 +25,6 @@ from ..exceptions import OptionsError
 from . import _figures as figures
 from . import _sections as sections
 from . import _tables as tables
-from ._assets import vega_javascript
 from ._style import CSS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,7 +90,7 @@ def report_html(
     >>> report_html(plan).startswith("<!DOCTYPE html>")  # doctest: +SKIP
     True
     """
-    from ..charts import chart_spec
+    from ..charts import chart_spec, vega_javascript
 
     if explain < 0 or what_if < 0:
         raise OptionsError(

@@ -1,7 +1,8 @@
-"""The JavaScript that draws the report's charts, taken offline from vl-convert.
+"""The JavaScript that draws charts in a browser, taken offline from vl-convert.
 
 vl-convert ships vega, vega-lite and vega-embed; :func:`vega_javascript` asks it for one
-bundle of the three (no network) so that the report inlines them and opens anywhere. Building
+bundle of the three (no network) so that the report and the charts shown in notebooks
+(:mod:`pmo_analytics.charts.display`) inline them and open anywhere. Building
 the bundle takes vl-convert several seconds, so the result is kept in memory for the process and
 on disk between runs, in ``$PMO_ANALYTICS_CACHE_DIR`` or else ``$XDG_CACHE_HOME/pmo_analytics``
 (``~/.cache/pmo_analytics``), one file per vl-convert and Vega-Lite version. A cache that cannot
@@ -11,6 +12,8 @@ be written is skipped silently; a cached file that looks wrong is rebuilt.
 from __future__ import annotations
 
 import functools
+import json
+import math
 import os
 import re
 from pathlib import Path
@@ -78,3 +81,28 @@ def vega_javascript() -> str:
     except OSError:
         pass  # a read-only home: rebuild next time
     return text
+
+
+def json_for_script(data: object) -> str:
+    r"""JSON that is safe inside a ``<script>`` element (no ``<``, ``>`` or ``&`` characters).
+
+    Examples
+    --------
+    >>> print(json_for_script({"name": "</script>"}))
+    {"name": "\u003c/script\u003e"}
+    """
+    text = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False, sort_keys=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, code)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _finite(data: object) -> object:
+    """``data`` with NaN and infinities as null (JSON has neither)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
