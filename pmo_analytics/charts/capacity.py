@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..exceptions import OptionsError
 from ._parts import period_labels, require_columns
-from .theme import DIVERGING_SCHEME, HEIGHT, WIDTH
+from .theme import DARK_FROM, HEIGHT, OVER_SCHEME, WIDTH, sequential_scale
 
 _FRAME_COLUMNS = ("role", "period", "demand", "capacity", "utilisation", "shortfall")
 _VALUE_COLUMNS = ("role", "period", "fte_added", "status", "value_gained", "gain_low", "gain_high")
@@ -39,11 +39,13 @@ def capacity_shortfall_heatmap(frame: pd.DataFrame, *, title: str | None = None)
     Returns
     -------
     alt.LayerChart
-        One cell per role and period coloured by utilisation on a diverging colour-blind-safe
-        scale centred on 100 % (blue: spare people; orange: more work than people). Cells
-        with a shortfall carry a black outline and the FTE short ("−4.5"); the others show
-        their utilisation ("85%"), so the chart reads without colour too. Roles are ordered
-        by total shortfall, worst on top.
+        One cell per role and period. Cells within capacity are coloured by utilisation on the
+        theme's sequential scale (0–100 %, busier = darker) and show it ("85%"); cells short of
+        people are coloured by how far demand passes capacity on the theme's over-limit scale
+        (further over = darker), carry a black outline and the FTE short ("−4.5"), so the
+        chart reads without colour too. Two legends say which is which, as in
+        :func:`~pmo_analytics.charts.capacity_heatmap`. Roles are ordered by total shortfall,
+        worst on top.
 
     Raises
     ------
@@ -56,11 +58,65 @@ def capacity_shortfall_heatmap(frame: pd.DataFrame, *, title: str | None = None)
     >>> p = pa.generate_portfolio(12, n_periods=6, n_roles=3, seed=3)
     >>> chart = capacity_shortfall_heatmap(pa.capacity_demand(p))
     >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
-    ['rect', 'text']
+    ['rect', 'rect', 'text']
     """
     require_columns(frame, _FRAME_COLUMNS, "the capacity frame")
     if frame.empty:
         raise OptionsError("the capacity frame is empty; pass capacity_demand(portfolio, ...)")
+    data, order, top = _shortfall_cells(frame)
+    totals = data.groupby("role")["shortfall"].sum()
+    role_order = sorted(totals.index, key=lambda r: (-totals[r], r))
+    x = alt.X("period:O", title="Period", sort=order, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("role:N", title=None, sort=role_order)
+    tooltip = [
+        alt.Tooltip("role:N", title="Role"),
+        alt.Tooltip("period:O", title="Period"),
+        alt.Tooltip("demand:Q", title="Demand [FTE]", format=",.2f"),
+        alt.Tooltip("capacity:Q", title="Capacity [FTE]", format=",.2f"),
+        alt.Tooltip("utilisation:Q", title="Utilisation", format=".0%"),
+        alt.Tooltip("shortfall:Q", title="Short [FTE]", format=",.2f"),
+        alt.Tooltip("n_projects:Q", title="Projects drawing on it"),
+    ]
+    base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
+    within = base.transform_filter("!datum.short").mark_rect(stroke="#ffffff", strokeWidth=0.5)
+    within = within.encode(
+        color=alt.Color(
+            "shown:Q",
+            title="Utilisation",
+            scale=sequential_scale([0, 1]),
+            legend=alt.Legend(format=".0%", orient="right"),
+        )
+    )
+    short = base.transform_filter("datum.short").mark_rect(stroke=SHORT_OUTLINE, strokeWidth=2)
+    short = short.encode(
+        color=alt.Color(
+            "shown:Q",
+            title="Short of people",
+            scale=alt.Scale(scheme=OVER_SCHEME, domain=[1, top]),
+            legend=alt.Legend(format=".0%", orient="right"),
+        )
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text="text:N",
+        color=alt.condition("datum.dark_text", alt.value("#000000"), alt.value("#ffffff")),
+    )
+    n_short = int(data["short"].sum())
+    subtitle = (
+        f"Colour: demand / capacity, darker = busier; {n_short} cell(s) short of people, "
+        "outlined, with the FTE missing (−); others show their utilisation"
+        if n_short
+        else "Colour and text: demand / capacity, darker = busier; no role is short of people"
+    )
+    heading = alt.Title(title or "Demand against capacity by role", subtitle=subtitle)
+    return (
+        alt.layer(within, short, text)
+        .resolve_scale(color="independent")
+        .properties(title=heading, width=WIDTH, height=alt.Step(26))
+    )
+
+
+def _shortfall_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str], float]:
+    """The cells of the shortfall heatmap, the period order and the top of the over scale."""
     labels, order = period_labels(frame["period"])
     share = frame["utilisation"].astype(float).to_numpy()
     shortfall = frame["shortfall"].astype(float).to_numpy()
@@ -76,7 +132,7 @@ def capacity_shortfall_heatmap(frame: pd.DataFrame, *, title: str | None = None)
             "demand": frame["demand"].astype(float).to_numpy(),
             "capacity": frame["capacity"].astype(float).to_numpy(),
             "utilisation": np.where(finite, share, np.nan),
-            "shown": shown,
+            "shown": np.where(short, shown, np.minimum(shown, 1.0)),
             "shortfall": shortfall,
             "short": short,
             "n_projects": (
@@ -88,59 +144,10 @@ def capacity_shortfall_heatmap(frame: pd.DataFrame, *, title: str | None = None)
         f"−{s:.1f}" if is_short else (f"{u:.0%}" if np.isfinite(u) else "")
         for s, u, is_short in zip(shortfall, data["utilisation"], short, strict=True)
     ]
-    # light text on the saturated ends of the scale, dark text near its light middle
-    distance = np.where(shown > 1.0, (shown - 1.0) / (top - 1.0), 1.0 - shown)
-    data["dark_text"] = np.nan_to_num(distance, nan=0.0) < 0.55
-    totals = data.groupby("role")["shortfall"].sum()
-    role_order = sorted(totals.index, key=lambda r: (-totals[r], r))
-    x = alt.X("period:O", title="Period", sort=order, axis=alt.Axis(labelAngle=0))
-    y = alt.Y("role:N", title=None, sort=role_order)
-    tooltip = [
-        alt.Tooltip("role:N", title="Role"),
-        alt.Tooltip("period:O", title="Period"),
-        alt.Tooltip("demand:Q", title="Demand [FTE]", format=",.2f"),
-        alt.Tooltip("capacity:Q", title="Capacity [FTE]", format=",.2f"),
-        alt.Tooltip("utilisation:Q", title="Utilisation", format=".0%"),
-        alt.Tooltip("shortfall:Q", title="Short [FTE]", format=",.2f"),
-        alt.Tooltip("n_projects:Q", title="Projects drawing on it"),
-    ]
-    cells = (
-        alt.Chart(data)
-        .mark_rect()
-        .encode(
-            x=x,
-            y=y,
-            color=alt.Color(
-                "shown:Q",
-                title="Utilisation",
-                scale=alt.Scale(scheme=DIVERGING_SCHEME, domain=[0, top], domainMid=1.0),
-                legend=alt.Legend(format=".0%"),
-            ),
-            stroke=alt.condition("datum.short", alt.value(SHORT_OUTLINE), alt.value("#ffffff")),
-            strokeWidth=alt.condition("datum.short", alt.value(2), alt.value(0.5)),
-            tooltip=tooltip,
-        )
-    )
-    text = (
-        alt.Chart(data)
-        .mark_text(fontSize=10)
-        .encode(
-            x=x,
-            y=y,
-            text="text:N",
-            color=alt.condition("datum.dark_text", alt.value("#000000"), alt.value("#ffffff")),
-            tooltip=tooltip,
-        )
-    )
-    n_short = int(short.sum())
-    subtitle = (
-        f"Colour: demand / capacity; {n_short} cell(s) short of people, outlined, "
-        "with the FTE missing (−); others show their utilisation"
-        if n_short
-        else "Colour and text: demand / capacity; no role is short of people"
-    )
-    heading = alt.Title(title or "Demand against capacity by role", subtitle=subtitle)
-    return alt.layer(cells, text).properties(title=heading, width=WIDTH, height=alt.Step(26))
+    # white text on the dark end of either scale, dark text on the light end
+    depth = np.where(short, (data["shown"] - 1.0) / (top - 1.0), data["shown"])
+    data["dark_text"] = np.nan_to_num(depth, nan=0.0) < DARK_FROM
+    return data, order, top
 
 
 # --------------------------------------------------------------------------- value of hiring
@@ -212,7 +219,7 @@ def value_of_hiring_chart(
     tooltip = [
         alt.Tooltip("series:N", title="Role"),
         alt.Tooltip("fte_added:Q", title="FTE added", format=",.2f"),
-        alt.Tooltip("value_gained:Q", title="Value gained", format=",.2f"),
+        alt.Tooltip("value_gained:Q", title="Strategic value gained", format=",.2f"),
         alt.Tooltip("gained_per_fte:Q", title="Per FTE", format=",.2f"),
         alt.Tooltip("marginal_gain:Q", title="Marginal gain", format=",.2f"),
         alt.Tooltip("gain_low:Q", title="Gain at least", format=",.2f"),
@@ -225,7 +232,7 @@ def value_of_hiring_chart(
         .mark_area(opacity=0.15)
         .encode(
             x=x,
-            y=alt.Y("gain_low:Q", title="Value gained"),
+            y=alt.Y("gain_low:Q", title="Strategic value gained", scale=alt.Scale(zero=True)),
             y2="gain_high:Q",
             color=alt.Color("series:N", sort=order, legend=None),
         )
@@ -233,7 +240,7 @@ def value_of_hiring_chart(
     line = (
         alt.Chart(data)
         .mark_line(strokeWidth=2)
-        .encode(x=x, y=alt.Y("value_gained:Q", title="Value gained"), color=colour)
+        .encode(x=x, y=alt.Y("value_gained:Q", title="Strategic value gained"), color=colour)
     )
     points = (
         alt.Chart(data)

@@ -10,7 +10,7 @@ without colour too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
@@ -18,11 +18,19 @@ import pandas as pd
 
 from ..exceptions import OptionsError
 from ..track import CURVE_SERIES, RagThresholds, rag_status
-from ._parts import MONEY_FORMAT, require_columns
+from ._parts import MONEY_FORMAT, human_label, money_title, project_labels, require_columns
 from .theme import HEIGHT, NOTE_COLOUR, PALETTE, RAG_COLOURS, RAG_SHAPES, WIDTH
 
 _SERIES_COLOURS = [PALETTE[0], PALETTE[2], PALETTE[5], PALETTE[5]]
 _SERIES_DASH = [[1, 0], [1, 0], [1, 0], [6, 4]]
+#: Each series in drawing order (first drawn lowest): planned value wide and light underneath,
+#: earned value narrow on top, so that a project on plan shows both lines.
+_SERIES_STYLE: list[tuple[str, int, dict]] = [
+    (CURVE_SERIES[0], 60, {"strokeWidth": 6, "opacity": 0.45}),
+    (CURVE_SERIES[2], 25, {"strokeWidth": 2}),
+    (CURVE_SERIES[3], 25, {"strokeWidth": 2}),
+    (CURVE_SERIES[1], 25, {"strokeWidth": 2.5}),
+]
 _INDEX_TITLES = {"cpi": "CPI", "spi": "SPI", "spi_t": "SPI(t)", "tcpi": "TCPI"}
 
 
@@ -32,7 +40,8 @@ def earned_value_chart(
     projects: Sequence[str] | None = None,
     columns: int = 2,
     title: str | None = None,
-) -> alt.Chart:
+    currency: str | None = None,
+) -> alt.LayerChart | alt.FacetChart:
     """Earned-value S-curves: cumulative PV, EV and AC, and the dashed EAC projection.
 
     Parameters
@@ -46,11 +55,17 @@ def earned_value_chart(
     columns : int
         Small charts per row when there are several projects.
     title : str, optional
+    currency : str, optional
+        Currency code for the amount axis (default: the one given to
+        :func:`~pmo_analytics.charts.setup`, if any).
 
     Returns
     -------
-    alt.Chart
-        x = period, y = cumulative amount [currency], colour and dash = series.
+    alt.LayerChart or alt.FacetChart
+        x = period, y = cumulative amount [currency] from zero, colour and dash = series. The
+        planned value is a wide, light line drawn first and earned value a narrow one drawn
+        last, so a project exactly on plan shows both; one small chart per project
+        ("P012 · Name") when there are several.
 
     Raises
     ------
@@ -62,8 +77,8 @@ def earned_value_chart(
     >>> import pmo_analytics as pa
     >>> p = pa.generate_portfolio(40, n_periods=8, seed=4, in_flight_share=0.3)
     >>> chart = earned_value_chart(pa.earned_value_curves(p))
-    >>> chart.to_dict()["mark"]["type"]
-    'line'
+    >>> [layer["mark"]["type"] for layer in chart.to_dict()["spec"]["layer"]]
+    ['line', 'line', 'line', 'line']
     """
     require_columns(
         curves, ("project_id", "name", "period", "series", "amount"), "the curves frame"
@@ -80,16 +95,27 @@ def earned_value_chart(
     data = data.assign(
         period=data["period"].astype(str),
         amount=data["amount"].astype(float),
-        project=data["project_id"].astype(str) + " · " + data["name"].astype(str),
+        project=project_labels(
+            data["project_id"], data.drop_duplicates("project_id").set_index("project_id")["name"]
+        ),
     )
     several = data["project_id"].nunique() > 1
+    series = alt.Scale(domain=list(CURVE_SERIES), range=_SERIES_COLOURS)
     encoding = {
         "x": alt.X("period:O", title="Period", sort=sorted(data["period"].unique())),
-        "y": alt.Y("amount:Q", title="Cumulative amount", axis=alt.Axis(format=MONEY_FORMAT)),
+        "y": alt.Y(
+            "amount:Q",
+            title=money_title("Cumulative amount", currency),
+            axis=alt.Axis(format=MONEY_FORMAT),
+            scale=alt.Scale(zero=True),
+        ),
         "color": alt.Color(
             "series:N",
             title=None,
-            scale=alt.Scale(domain=list(CURVE_SERIES), range=_SERIES_COLOURS),
+            scale=series,
+            legend=alt.Legend(
+                symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1, symbolSize=400
+            ),
         ),
         "strokeDash": alt.StrokeDash(
             "series:N", title=None, scale=alt.Scale(domain=list(CURVE_SERIES), range=_SERIES_DASH)
@@ -98,22 +124,25 @@ def earned_value_chart(
             alt.Tooltip("project:N", title="Project"),
             alt.Tooltip("period:O", title="Period"),
             alt.Tooltip("series:N", title="Series"),
-            alt.Tooltip("amount:Q", title="Amount", format=",.0f"),
+            alt.Tooltip("amount:Q", title=money_title("Amount", currency), format=",.0f"),
         ],
     }
-    if several:
-        encoding["facet"] = alt.Facet("project:N", title=None, columns=columns)
-    size = (
-        {"width": WIDTH // 2, "height": HEIGHT // 2}
-        if several
-        else {"width": WIDTH, "height": HEIGHT}
-    )
-    chart = (
-        alt.Chart(data, title=title or "Earned value: plan, progress and cost", **size)
-        .mark_line(point=True)
+    layers = [
+        alt.Chart()
+        .transform_filter(alt.datum.series == name)
+        .mark_line(point=alt.OverlayMarkDef(size=size, filled=True), **style)
         .encode(**encoding)
+        for name, size, style in _SERIES_STYLE
+    ]
+    heading = title or "Earned value: plan, progress and cost"
+    if not several:
+        return alt.layer(*layers, data=data, title=heading, width=WIDTH, height=HEIGHT)
+    panel = alt.layer(*layers, width=WIDTH // 2, height=HEIGHT // 2)
+    return (
+        panel.facet(facet=alt.Facet("project:N", title=None), columns=columns, data=data)
+        .resolve_scale(x="independent", y="independent")
+        .properties(title=heading)
     )
-    return chart.resolve_scale(x="independent", y="independent") if several else chart
 
 
 def cpi_spi_chart(
@@ -138,7 +167,8 @@ def cpi_spi_chart(
     -------
     alt.LayerChart
         x = schedule index, y = CPI, one mark per project coloured and shaped by RAG status,
-        sized by BAC; reference lines at 1 and the four quadrants labelled.
+        sized by BAC and labelled "P012 · Name"; reference lines at 1 and the four quadrants
+        labelled (the axes centre on 1, not zero: the quadrants are the reason).
 
     Examples
     --------
@@ -160,6 +190,7 @@ def cpi_spi_chart(
         {
             "project_id": ev_frame.index.astype(str),
             "name": ev_frame["name"].astype(str).to_numpy(),
+            "label": project_labels(ev_frame.index.astype(str), ev_frame["name"]),
             "cpi": ev_frame["cpi"].astype(float).to_numpy(),
             "schedule": ev_frame[index].astype(float).to_numpy(),
             "bac": ev_frame["bac"].astype(float).to_numpy(),
@@ -202,9 +233,9 @@ def cpi_spi_chart(
             alt.Tooltip("vac:Q", title="VAC", format=",.0f"),
         ],
     )
-    labels = base.mark_text(align="left", dx=7, dy=-7, fontSize=10, color=NOTE_COLOUR).encode(
-        x=alt.X("schedule:Q", scale=scale), y=alt.Y("cpi:Q", scale=scale), text="project_id:N"
-    )
+    labels = base.mark_text(
+        align="left", dx=7, dy=-7, fontSize=10, color=NOTE_COLOUR, limit=200
+    ).encode(x=alt.X("schedule:Q", scale=scale), y=alt.Y("cpi:Q", scale=scale), text="label:N")
     rules = alt.Chart(pd.DataFrame({"x": [1.0], "y": [1.0]}))
     rule = rules.mark_rule(color="#777777", strokeDash=[4, 3])
     lines = rule.encode(x=alt.X("x:Q", scale=scale)) + rule.encode(y=alt.Y("y:Q", scale=scale))
@@ -245,8 +276,9 @@ def performance_trend_chart(
     unit: str = "project_id",
     measures: Sequence[str] = ("cpi", "spi_t"),
     units: Sequence[str] | None = None,
+    names: pd.Series | Mapping[str, str] | None = None,
     title: str | None = None,
-) -> alt.Chart:
+) -> alt.FacetChart:
     """How the performance indices moved period by period: one line per project (or group).
 
     Parameters
@@ -260,48 +292,58 @@ def performance_trend_chart(
         Index columns to draw, one small chart each (``cpi``, ``spi``, ``spi_t``, ``tcpi``).
     units : sequence of str, optional
         Only these lines.
+    names : Series or mapping, optional
+        With ``unit="project_id"``: project_id → name (``portfolio.projects["name"]``), so
+        the lines read "P012 · Name" (else by id).
     title : str, optional
 
     Returns
     -------
-    alt.Chart
-        x = period, y = index value (1 = on plan), colour = unit, one panel per measure.
+    alt.FacetChart
+        x = period, y = index value, colour = unit, one panel per measure, a dashed line at 1
+        (on plan) in each: the reason the index axis centres on the data rather than zero.
 
     Examples
     --------
     >>> import pmo_analytics as pa
     >>> p = pa.generate_portfolio(60, n_periods=8, seed=4, in_flight_share=0.3)
     >>> chart = performance_trend_chart(pa.portfolio_trend(p), unit="portfolio")
-    >>> chart.to_dict()["encoding"]["facet"]["field"]
+    >>> chart.to_dict()["facet"]["field"]
     'measure'
     """
     require_columns(history, (unit, "period", *measures), "the history frame")
     data = history if units is None else history[history[unit].isin(list(units))]
     long = data.melt(id_vars=[unit, "period"], value_vars=list(measures), var_name="measure")
+    labels = long[unit].astype(str)
+    if unit == "project_id":
+        labels = pd.Series(project_labels(labels, names), index=long.index)
     long = long.assign(
         period=long["period"].astype(str),
-        unit=long[unit].astype(str),
+        unit=labels,
         measure=long["measure"].map(lambda m: _INDEX_TITLES.get(m, m)),
         value=long["value"].astype(float),
     ).replace({"value": {np.inf: np.nan, -np.inf: np.nan}})
-    return (
-        alt.Chart(
-            long,
-            title=title or "Performance indices over time",
-            width=WIDTH // 2,
-            height=HEIGHT // 2,
-        )
+    name = "Project" if unit == "project_id" else human_label(unit)
+    lines = (
+        alt.Chart()
         .mark_line(point=True)
         .encode(
             x=alt.X("period:O", title="Period", sort=sorted(long["period"].unique())),
             y=alt.Y("value:Q", title="Index (1 = on plan)", scale=alt.Scale(zero=False)),
-            color=alt.Color("unit:N", title=unit.replace("_", " ")),
-            facet=alt.Facet("measure:N", title=None, columns=len(measures)),
+            color=alt.Color("unit:N", title=name, legend=alt.Legend(labelLimit=320)),
             tooltip=[
-                alt.Tooltip("unit:N", title=unit.replace("_", " ")),
+                alt.Tooltip("unit:N", title=name),
                 alt.Tooltip("period:O", title="Period"),
                 alt.Tooltip("measure:N", title="Index"),
                 alt.Tooltip("value:Q", title="Value", format=".2f"),
             ],
+        )
+    )
+    on_plan = alt.Chart().mark_rule(color="#777777", strokeDash=[4, 3]).encode(y=alt.datum(1))
+    return (
+        alt.layer(on_plan, lines, width=WIDTH // 2, height=HEIGHT // 2)
+        .facet(facet=alt.Facet("measure:N", title=None), columns=len(measures), data=long)
+        .properties(
+            title=alt.Title(title or "Performance indices over time", subtitle="Dashed: 1, on plan")
         )
     )

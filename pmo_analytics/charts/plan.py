@@ -14,12 +14,19 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import OptionsError
-from ._parts import MONEY_FORMAT, group_labels, period_labels, require_columns, stacked_cost_bars
-from .theme import HEIGHT, INK_COLOUR, LIMIT_COLOUR, SEQUENTIAL_SCHEME, WIDTH
+from ._parts import (
+    MONEY_FORMAT,
+    group_labels,
+    money_title,
+    period_labels,
+    require_columns,
+    stacked_cost_bars,
+)
+from .theme import DARK_FROM, HEIGHT, INK_COLOUR, LIMIT_COLOUR, WIDTH, sequential_scale
 
 _UTILISATION_COLUMNS = ("resource", "period", "used", "available", "utilisation")
 _SPEND_COLUMNS = ("period", "category", "cost")
-#: Fill of over-allocated heatmap cells: vermilion, outside the viridis range of the others.
+#: Fill of over-allocated heatmap cells: vermilion, outside the blue range of the others.
 OVER_COLOUR = LIMIT_COLOUR
 #: Utilisation above 1 + this tolerance counts as over-allocated (rounding of FTE sums).
 OVER_TOLERANCE = 1e-6
@@ -36,6 +43,7 @@ def spend_vs_budget_chart(
     utilisation: pd.DataFrame,
     *,
     title: str | None = None,
+    currency: str | None = None,
 ) -> alt.LayerChart:
     """Spend per period stacked by category, against the budget of each period.
 
@@ -49,13 +57,16 @@ def spend_vs_budget_chart(
         rows (a portfolio without budget.csv) the spend is drawn alone.
     title : str, optional
         Chart title (default: "Spend per period vs budget").
+    currency : str, optional
+        Currency code for the money axis (default: the one given to
+        :func:`~pmo_analytics.charts.setup`, if any).
 
     Returns
     -------
     alt.LayerChart
         Bars of cost per period stacked by category (Run / Grow / Transform in their fixed
-        colours), the budget of each period as a wide tick in the limit colour, and the share
-        of the budget used written above it.
+        colours, stacked in the legend's order), the budget of each period as a wide tick in
+        the limit colour, and the share of the budget used written above it.
 
     Raises
     ------
@@ -96,7 +107,7 @@ def spend_vs_budget_chart(
     order = [str(p) for p in sorted({pd.Period(p) for p in [*spend_order, *budget_order]})]
     x = alt.X("period:O", title="Period", sort=order, axis=alt.Axis(labelAngle=0))
     money = alt.Axis(format=MONEY_FORMAT)
-    bars = stacked_cost_bars(stacked, x, opacity=0.9)
+    bars = stacked_cost_bars(stacked, x, opacity=0.9, currency=currency)
     if budget.empty:
         heading = alt.Title(
             title or "Spend per period", subtitle="Planned cost by category; no budget given"
@@ -104,14 +115,18 @@ def spend_vs_budget_chart(
         return alt.layer(bars).properties(title=heading, width=WIDTH, height=HEIGHT)
     tooltip = [
         alt.Tooltip("period:O", title="Period"),
-        alt.Tooltip("budget:Q", title="Budget", format=",.0f"),
-        alt.Tooltip("spent:Q", title="Planned cost", format=",.0f"),
+        alt.Tooltip("budget:Q", title=money_title("Budget", currency), format=",.0f"),
+        alt.Tooltip("spent:Q", title=money_title("Planned cost", currency), format=",.0f"),
         alt.Tooltip("share:Q", title="Share of budget", format=".0%"),
     ]
     tick = (
         alt.Chart(budget)
         .mark_tick(color=LIMIT_COLOUR, thickness=3, size=max(8, int(0.9 * WIDTH / len(order))))
-        .encode(x=x, y=alt.Y("budget:Q", title="Cost per period", axis=money), tooltip=tooltip)
+        .encode(
+            x=x,
+            y=alt.Y("budget:Q", title=money_title("Cost per period", currency), axis=money),
+            tooltip=tooltip,
+        )
     )
     text = (
         alt.Chart(budget)
@@ -147,8 +162,8 @@ def capacity_heatmap(
     Returns
     -------
     alt.LayerChart
-        One cell per role and period coloured by utilisation on the colour-blind-safe viridis
-        scale (0–100 %); over-allocated cells (demand above capacity, including demand where
+        One cell per role and period coloured by utilisation on the sequential scale of the
+        theme (0–100 %, busier = darker); over-allocated cells (demand above capacity, including demand where
         there is no capacity) are filled in vermilion with a thick black outline and a "!"
         before their text, so they read without colour too. Every cell shows
         ``used/available`` FTE; the tooltip adds the utilisation and the gap.
@@ -191,8 +206,8 @@ def capacity_heatmap(
         ("! " if o else "") + f"{_fte(u)}/{_fte(a)}"
         for u, a, o in zip(used, available, over, strict=True)
     ]
-    # dark text on the light (high) end of viridis and on vermilion, light text elsewhere
-    data["dark_text"] = over | (data["shown"].fillna(0.0).to_numpy() >= 0.6)
+    # white text on the dark (busy) end of the blues, dark text on the light end and vermilion
+    data["dark_text"] = over | (data["shown"].fillna(0.0).to_numpy() < DARK_FROM)
     role_order = sorted(data["role"].unique())
     x = alt.X("period:O", title="Period", sort=order, axis=alt.Axis(labelAngle=0))
     y = alt.Y("role:N", title=None, sort=role_order)
@@ -217,7 +232,7 @@ def capacity_heatmap(
                 alt.Color(
                     "shown:Q",
                     title="Utilisation",
-                    scale=alt.Scale(scheme=SEQUENTIAL_SCHEME, domain=[0, 1]),
+                    scale=sequential_scale([0, 1]),
                     legend=alt.Legend(format=".0%"),
                 ),
             ),
@@ -239,9 +254,10 @@ def capacity_heatmap(
     )
     n_over = int(data["over"].sum())
     subtitle = (
-        f"Demand/capacity [FTE] per cell; {n_over} over-allocated cell(s) in vermilion, outlined, marked !"
+        f"Demand/capacity [FTE] per cell, darker = busier; {n_over} over-allocated cell(s) "
+        "outlined and marked !"
         if n_over
-        else "Demand/capacity [FTE] per cell; no role is over-allocated"
+        else "Demand/capacity [FTE] per cell, darker = busier; no role is over-allocated"
     )
     heading = alt.Title(title or "Capacity utilisation by role", subtitle=subtitle)
     return alt.layer(cells, text).properties(title=heading, width=WIDTH, height=alt.Step(26))

@@ -7,18 +7,34 @@ chart in the project theme; they never save or show themselves (see :func:`save_
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import pandas as pd
 
 from ..exceptions import OptionsError
-from ._parts import MONEY_FORMAT, group_labels, require_columns, stacked_cost_bars
-from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, WIDTH, category_scale
+from ._parts import (
+    MONEY_FORMAT,
+    group_labels,
+    human_label,
+    money_title,
+    project_labels,
+    require_columns,
+    stacked_cost_bars,
+)
+from .theme import HEIGHT, LIMIT_COLOUR, NOTE_COLOUR, PALETTE, WIDTH, category_scale
 
 _BUBBLE_COLUMNS = ("name", "category", "business_unit", "status", "strategic_value", "cost", "fte")
 _UTILISATION_COLUMNS = ("resource", "period", "used", "available")
 
 
-def portfolio_bubble_chart(overview: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+def portfolio_bubble_chart(
+    overview: pd.DataFrame,
+    *,
+    labels: int | Sequence[str] = 10,
+    title: str | None = None,
+    currency: str | None = None,
+) -> alt.LayerChart:
     """Strategic value against total cost, one bubble per project sized by its demand.
 
     Parameters
@@ -27,15 +43,22 @@ def portfolio_bubble_chart(overview: pd.DataFrame, *, title: str | None = None) 
         As returned by :func:`pmo_analytics.project_overview`: indexed by project_id with
         name, category, business_unit, status, strategic_value, cost [currency] and fte
         [FTE × periods]. Filter it first to chart a subset (e.g. the candidates).
+    labels : int or sequence of str
+        Projects labelled "P012 · Name" beside their bubble, so that a printed chart names
+        them: a number n labels the n/2 most valuable and the n/2 most expensive (default 10;
+        0 for none); a sequence names the project ids to label.
     title : str, optional
         Chart title (default: "Strategic value vs cost").
+    currency : str, optional
+        Currency code for the cost axis (default: the one given to
+        :func:`~pmo_analytics.charts.setup`, if any).
 
     Returns
     -------
-    alt.Chart
-        x = cost, y = strategic value, size = fte, colour = category (Run / Grow / Transform
-        in their fixed colours), with the project's name, id, business unit, status, value,
-        cost and fte in the tooltip.
+    alt.LayerChart
+        x = cost, y = strategic value (both from zero), size = fte, colour = category (Run /
+        Grow / Transform in their fixed colours), the labelled projects named; the project's
+        name, id, business unit, status, value, cost and fte in the tooltip.
 
     Raises
     ------
@@ -47,22 +70,30 @@ def portfolio_bubble_chart(overview: pd.DataFrame, *, title: str | None = None) 
     >>> from pmo_analytics.portfolio.synthetic import generate_portfolio
     >>> from pmo_analytics.portfolio.overview import project_overview
     >>> chart = portfolio_bubble_chart(project_overview(generate_portfolio(6, seed=1)))
-    >>> chart.to_dict()["encoding"]["x"]["field"]
+    >>> chart.to_dict()["layer"][0]["encoding"]["x"]["field"]
     'cost'
     """
     require_columns(overview, _BUBBLE_COLUMNS, "the overview frame")
     data = overview[list(_BUBBLE_COLUMNS)].copy()
     data.insert(0, "project_id", overview.index.astype(str))
+    data = data.reset_index(drop=True)
     data["category"] = group_labels(data["category"])
+    data["status"] = [human_label(s) for s in group_labels(data["status"])]
     for column in ("strategic_value", "cost", "fte"):
         data[column] = data[column].astype(float)
+    data["label"] = project_labels(data["project_id"], overview["name"])
+    chosen, note = _labelled(data, labels)
     categories = sorted(data["category"].unique())
-    return (
-        alt.Chart(data, title=title or "Strategic value vs cost", width=WIDTH, height=HEIGHT)
+    x = alt.X(
+        "cost:Q", title=money_title("Total cost", currency), axis=alt.Axis(format=MONEY_FORMAT)
+    )
+    y = alt.Y("strategic_value:Q", title="Strategic value", scale=alt.Scale(zero=True))
+    bubbles = (
+        alt.Chart(data)
         .mark_circle(opacity=0.7, stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("cost:Q", title="Total cost", axis=alt.Axis(format=MONEY_FORMAT)),
-            y=alt.Y("strategic_value:Q", title="Strategic value", scale=alt.Scale(zero=False)),
+            x=x,
+            y=y,
             size=alt.Size(
                 "fte:Q", title="Demand [FTE × periods]", scale=alt.Scale(range=[30, 900])
             ),
@@ -73,10 +104,39 @@ def portfolio_bubble_chart(overview: pd.DataFrame, *, title: str | None = None) 
                 alt.Tooltip("business_unit:N", title="Business unit"),
                 alt.Tooltip("status:N", title="Status"),
                 alt.Tooltip("strategic_value:Q", title="Strategic value", format=".2f"),
-                alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
+                alt.Tooltip("cost:Q", title=money_title("Cost", currency), format=",.0f"),
                 alt.Tooltip("fte:Q", title="Demand [FTE × periods]", format=",.1f"),
             ],
         )
+    )
+    names = (
+        alt.Chart(data[data["project_id"].isin(chosen)])
+        .mark_text(align="left", dx=8, dy=-6, fontSize=10, color=NOTE_COLOUR, limit=190)
+        .encode(x=x, y=y, text="label:N")
+    )
+    subtitle = "Size: demand for people; " + note if note else "Size: demand for people"
+    return alt.layer(bubbles, names).properties(
+        title=alt.Title(title or "Strategic value vs cost", subtitle=subtitle),
+        width=WIDTH,
+        height=HEIGHT,
+    )
+
+
+def _labelled(data: pd.DataFrame, labels: int | Sequence[str]) -> tuple[list[str], str]:
+    """The project ids to label and what the subtitle says about them."""
+    if isinstance(labels, str) or not isinstance(labels, int):
+        chosen = [str(p) for p in labels]
+        return chosen, "labelled: the projects asked for" if chosen else ""
+    n = max(int(labels), 0)
+    if n == 0:
+        return [], ""
+    by_value = data.sort_values(["strategic_value", "project_id"], ascending=[False, True])
+    by_cost = data.sort_values(["cost", "project_id"], ascending=[False, True])
+    chosen = list(
+        dict.fromkeys([*by_value["project_id"][: (n + 1) // 2], *by_cost["project_id"][: n // 2]])
+    )
+    return chosen, (
+        f"labelled: the {(n + 1) // 2} most valuable and the {n // 2} most expensive projects"
     )
 
 
@@ -86,6 +146,7 @@ def cost_vs_budget_chart(
     *,
     by: str = "category",
     title: str | None = None,
+    currency: str | None = None,
 ) -> alt.LayerChart:
     """Cost per period (bars) against the budget (line).
 
@@ -103,12 +164,15 @@ def cost_vs_budget_chart(
         The group column of ``spend`` (default category, drawn in the category colours).
     title : str, optional
         Chart title (default: "Cost per period vs budget").
+    currency : str, optional
+        Currency code for the money axis (default: the one given to
+        :func:`~pmo_analytics.charts.setup`, if any).
 
     Returns
     -------
     alt.LayerChart
-        Bars of cost per period and the budget as a line with points; tooltips give the
-        figures and the share of the budget used.
+        Bars of cost per period (stacked in the legend's order) and the budget as a line with
+        points; tooltips give the figures and the share of the budget used.
 
     Raises
     ------
@@ -143,10 +207,11 @@ def cost_vs_budget_chart(
     order = budget["period"].tolist()
     x = alt.X("period:O", title="Period", sort=order, axis=alt.Axis(labelAngle=0))
     money = alt.Axis(format=MONEY_FORMAT)
+    cost_title = money_title("Cost per period", currency)
     budget_tooltip = [
         alt.Tooltip("period:O", title="Period"),
-        alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
-        alt.Tooltip("budget:Q", title="Budget", format=",.0f"),
+        alt.Tooltip("cost:Q", title=money_title("Cost", currency), format=",.0f"),
+        alt.Tooltip("budget:Q", title=money_title("Budget", currency), format=",.0f"),
         alt.Tooltip("share:Q", title="Share of budget", format=".0%"),
     ]
 
@@ -154,9 +219,7 @@ def cost_vs_budget_chart(
         bars = (
             alt.Chart(budget)
             .mark_bar(color=PALETTE[0], opacity=0.85)
-            .encode(
-                x=x, y=alt.Y("cost:Q", title="Cost per period", axis=money), tooltip=budget_tooltip
-            )
+            .encode(x=x, y=alt.Y("cost:Q", title=cost_title, axis=money), tooltip=budget_tooltip)
         )
     else:
         require_columns(spend, ("period", by, "cost"), "the spend frame")
@@ -167,7 +230,7 @@ def cost_vs_budget_chart(
                 "cost": spend["cost"].astype(float).to_numpy(),
             }
         )
-        bars = stacked_cost_bars(stacked, x, by=by, opacity=0.85)
+        bars = stacked_cost_bars(stacked, x, by=by, opacity=0.85, currency=currency)
     line = (
         alt.Chart(budget)
         .mark_line(
@@ -175,11 +238,12 @@ def cost_vs_budget_chart(
         )
         .encode(
             x=x,
-            y=alt.Y("budget:Q", title="Cost per period", axis=money),
+            y=alt.Y("budget:Q", title=cost_title, axis=money),
             tooltip=budget_tooltip,
         )
     )
     heading = alt.Title(
-        title or "Cost per period vs budget", subtitle="Bars: planned cost · line: budget"
+        title or "Cost per period vs budget",
+        subtitle="Bars: planned cost · line with points: budget",
     )
     return alt.layer(bars, line).properties(title=heading, width=WIDTH, height=HEIGHT)

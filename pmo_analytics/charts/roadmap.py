@@ -13,7 +13,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ._parts import NO_GROUP, group_labels, period_index, require_columns
+from ._parts import (
+    NO_GROUP,
+    group_labels,
+    human_label,
+    period_index,
+    project_labels,
+    require_columns,
+)
 from .theme import INK_COLOUR, NOTE_COLOUR, WIDTH, category_scale
 
 _SCHEDULE_COLUMNS = ("name", "category", "selected", "start", "finish")
@@ -101,13 +108,15 @@ def roadmap_chart(
     )
     for column in ("business_unit", "status", "reason"):
         data[column] = group_labels(chosen[column]) if column in chosen else NO_GROUP
+    data["committed"] = np.asarray(data["reason"].isin(["mandatory", "in_flight"]))
+    for column in ("status", "reason"):
+        data[column] = [human_label(v) for v in data[column]]
     for column in ("value", "cost"):
         data[column] = chosen[column].astype(float).to_numpy() if column in chosen else np.nan
-    data["committed"] = np.asarray(data["reason"].isin(["mandatory", "in_flight"]))
     data = data.sort_values(["start_ordinal", "project_id"], kind="stable").drop(
         columns="start_ordinal"
     )
-    data["label"] = data["project_id"] + " " + data["name"]
+    data["label"] = project_labels(data["project_id"], data.set_index("project_id")["name"])
     order = data["label"].tolist()
 
     # an explicit domain keeps the start order when layers with other data share the axis

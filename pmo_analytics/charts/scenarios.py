@@ -16,6 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ._parts import MONEY_FORMAT, money_title, objective_title, plan_bases, project_labels
 from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, WIDTH
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,8 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
 CHANGE_COLOURS: dict[str, str] = {"entered": "#009E73", "left": "#D55E00", "moved": "#0072B2"}
 _MARK_COLOURS = {"today": "#000000", "knee": "#E69F00"}
 _AXIS_TITLES = {
-    "budget": "Budget over the horizon [currency]",
-    "epsilon": "Risk-weighted exposure cap Σ risk × cost [currency]",
+    "budget": "Budget over the horizon",
+    "epsilon": "Risk-weighted exposure cap Σ risk × cost",
 }
 
 
@@ -35,7 +36,13 @@ def _steps(text: pd.Series) -> pd.Series:
     return text.fillna("").astype(str).replace("", "—")
 
 
-def frontier_chart(frontier: Frontier, *, title: str | None = None) -> alt.LayerChart:
+def frontier_chart(
+    frontier: Frontier,
+    *,
+    title: str | None = None,
+    currency: str | None = None,
+    zero: bool = True,
+) -> alt.LayerChart:
     """The frontier: best value against the swept limit, one re-optimised plan per point.
 
     Parameters
@@ -44,14 +51,22 @@ def frontier_chart(frontier: Frontier, *, title: str | None = None) -> alt.Layer
         From :func:`pmo_analytics.efficient_frontier` or :func:`pmo_analytics.risk_frontier`.
     title : str, optional
         Defaults to "Efficient frontier: value against budget" (or "… against risk").
+    currency : str, optional
+        Currency code of the budget or exposure axis (default: the one given to
+        :func:`~pmo_analytics.charts.setup`, if any).
+    zero : bool
+        Start the value axis at zero (default). False zooms in on the points, and the
+        subtitle says that the axis is cut.
 
     Returns
     -------
     alt.LayerChart
-        A line through the points that have a plan; a vertical rule from each point to its
+        A line through the points that have a plan; a dashed rule from each point to its
         proven bound where the search stopped early (status "feasible"); today's point and
-        the knee labelled. The tooltip gives the level, value, status and gap, the number of
-        projects and what entered and left since the previous point.
+        the knee labelled. The value axis is titled by what the plans maximise (strategic
+        value, unless another value basis was chosen). The tooltip gives the level, value,
+        status and gap, the number of projects and what entered and left since the previous
+        point.
 
     Examples
     --------
@@ -84,20 +99,21 @@ def frontier_chart(frontier: Frontier, *, title: str | None = None) -> alt.Layer
     if "scale" in points:
         data["scale"] = points["scale"].to_numpy(dtype=float)
     solved = data[np.isfinite(data["objective"])]
-    x_title = _AXIS_TITLES.get(x, x)
-    x_enc = alt.X("level:Q", title=x_title, axis=alt.Axis(format="~s"))
-    y_enc = alt.Y("objective:Q", title="Best value (objective)", scale=alt.Scale(zero=False))
+    x_title = money_title(_AXIS_TITLES.get(x, x), currency)
+    y_title = objective_title(plan_bases(frontier.plans), currency)
+    x_enc = alt.X("level:Q", title=x_title, axis=alt.Axis(format=MONEY_FORMAT))
+    y_enc = alt.Y("objective:Q", title=y_title, scale=alt.Scale(zero=zero))
     tooltip = [
         alt.Tooltip("level:Q", title=x_title, format=",.0f"),
         *([alt.Tooltip("scale:Q", title="× today", format=".2f")] if "scale" in data else []),
-        alt.Tooltip("objective:Q", title="value", format=",.2f"),
-        alt.Tooltip("status:N"),
-        alt.Tooltip("gap:Q", format=".1%"),
-        alt.Tooltip("n_selected:Q", title="projects"),
-        alt.Tooltip("spend:Q", format=",.0f"),
-        alt.Tooltip("exposure:Q", format=",.0f"),
-        alt.Tooltip("entered:N", title="enters here"),
-        alt.Tooltip("left:N", title="leaves here"),
+        alt.Tooltip("objective:Q", title=y_title, format=",.2f"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("gap:Q", title="Gap to the bound", format=".1%"),
+        alt.Tooltip("n_selected:Q", title="Projects"),
+        alt.Tooltip("spend:Q", title=money_title("Spend", currency), format=",.0f"),
+        alt.Tooltip("exposure:Q", title=money_title("Exposure", currency), format=",.0f"),
+        alt.Tooltip("entered:N", title="Enter here"),
+        alt.Tooltip("left:N", title="Leave here"),
     ]
     base = alt.Chart(solved)
     line = base.mark_line(color=PALETTE[0], interpolate="linear").encode(x=x_enc, y=y_enc)
@@ -129,18 +145,20 @@ def frontier_chart(frontier: Frontier, *, title: str | None = None) -> alt.Layer
     )
     against = "budget" if frontier.kind == "budget" else "risk"
     default = f"Efficient frontier: value against {against}"
+    notes = ["Each point re-optimised; hover for what enters and leaves at each step"]
+    if ((solved["status"] == "feasible") & np.isfinite(solved["bound"])).any():
+        notes.append("dashed: up to the proven bound where the search stopped early")
+    if not zero:
+        notes.append("value axis cut (not from zero): differences look larger than they are")
     return alt.layer(line, gaps, dots, highlights, labels).properties(
         width=WIDTH,
         height=HEIGHT,
-        title=alt.Title(
-            title or default,
-            subtitle="each point re-optimised; hover for what enters and leaves at each step",
-        ),
+        title=alt.Title(title or default, subtitle="; ".join(notes)),
     )
 
 
 def scenario_comparison_chart(
-    comparison: ScenarioComparison, *, title: str | None = None
+    comparison: ScenarioComparison, *, title: str | None = None, currency: str | None = None
 ) -> alt.HConcatChart:
     """Scenarios side by side: value, and spend against budget.
 
@@ -149,11 +167,15 @@ def scenario_comparison_chart(
     comparison : ScenarioComparison
         From :func:`pmo_analytics.run_scenarios`.
     title : str, optional
+    currency : str, optional
+        Currency code of the spend axis (default: the one given to
+        :func:`~pmo_analytics.charts.setup`, if any).
 
     Returns
     -------
     alt.HConcatChart
-        Left: each scenario's value (objective), the baseline in grey, the change against the
+        Left: each scenario's value (the objective: strategic value unless a scenario chose
+        another value basis), the baseline in grey, the change against the
         baseline as a label. Right: spend with the budget as a tick. Tooltips carry status,
         gap, projects selected, entered / left / moved and the scenario's changes in words.
 
@@ -190,20 +212,22 @@ def scenario_comparison_chart(
         [f"{d:+,.1f} ({d / base_value:+.1%})" if base_value else f"{d:+,.1f}" for d in delta],
     )
     order = list(data["scenario"])
+    value_title = objective_title(plan_bases(comparison.plans.values()), currency)
+    spend_title = money_title("Spend in the horizon", currency)
     y = alt.Y("scenario:N", sort=order, title=None)
     tooltip = [
-        alt.Tooltip("scenario:N"),
-        alt.Tooltip("status:N"),
-        alt.Tooltip("objective:Q", title="value", format=",.2f"),
-        alt.Tooltip("delta:N", title="vs baseline"),
-        alt.Tooltip("gap:Q", format=".1%"),
-        alt.Tooltip("n_selected:Q", title="projects"),
-        alt.Tooltip("entered:Q"),
-        alt.Tooltip("left:Q"),
-        alt.Tooltip("moved:Q"),
-        alt.Tooltip("spend:Q", format=",.0f"),
-        alt.Tooltip("budget:Q", format=",.0f"),
-        alt.Tooltip("changes:N", title="scenario"),
+        alt.Tooltip("scenario:N", title="Scenario"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("objective:Q", title=value_title, format=",.2f"),
+        alt.Tooltip("delta:N", title="Against the baseline"),
+        alt.Tooltip("gap:Q", title="Gap to the bound", format=".1%"),
+        alt.Tooltip("n_selected:Q", title="Projects"),
+        alt.Tooltip("entered:Q", title="Entered"),
+        alt.Tooltip("left:Q", title="Left"),
+        alt.Tooltip("moved:Q", title="Moved"),
+        alt.Tooltip("spend:Q", title=spend_title, format=",.0f"),
+        alt.Tooltip("budget:Q", title=money_title("Budget", currency), format=",.0f"),
+        alt.Tooltip("changes:N", title="The scenario"),
     ]
     colour = alt.Color(
         "role:N",
@@ -214,19 +238,17 @@ def scenario_comparison_chart(
     bars = (
         alt.Chart(data)
         .mark_bar()
-        .encode(
-            x=alt.X("objective:Q", title="Value (objective)"), y=y, color=colour, tooltip=tooltip
-        )
+        .encode(x=alt.X("objective:Q", title=value_title), y=y, color=colour, tooltip=tooltip)
     )
     text = (
         alt.Chart(data).mark_text(align="left", dx=4).encode(x="objective:Q", y=y, text="delta:N")
     )
-    value = alt.layer(bars, text).properties(width=WIDTH // 2, height=height, title="Value")
+    value = alt.layer(bars, text).properties(width=WIDTH // 2, height=height, title=value_title)
     spend_bars = (
         alt.Chart(data)
         .mark_bar(color=PALETTE[2])
         .encode(
-            x=alt.X("spend:Q", title="Spend in the horizon [currency]", axis=alt.Axis(format="~s")),
+            x=alt.X("spend:Q", title=spend_title, axis=alt.Axis(format=MONEY_FORMAT)),
             y=y,
             tooltip=tooltip,
         )
@@ -274,9 +296,10 @@ def scenario_changes_chart(
     data = pd.DataFrame(
         {
             "scenario": changes["scenario"].astype(str).to_numpy(),
-            "project": (
-                changes["project_id"].astype(str) + " " + changes["name"].astype(str)
-            ).to_numpy(),
+            "project": project_labels(
+                changes["project_id"].astype(str),
+                dict(zip(changes["project_id"].astype(str), changes["name"], strict=True)),
+            ),
             "change": changes["change"].astype(str).to_numpy(),
             "baseline_start": changes["baseline_start"].astype(str).replace("", "—").to_numpy(),
             "start": changes["start"].astype(str).replace("", "—").to_numpy(),
@@ -298,11 +321,11 @@ def scenario_changes_chart(
                 scale=alt.Scale(domain=list(CHANGE_COLOURS), range=list(CHANGE_COLOURS.values())),
             ),
             tooltip=[
-                alt.Tooltip("project:N"),
-                alt.Tooltip("scenario:N"),
-                alt.Tooltip("change:N"),
-                alt.Tooltip("baseline_start:N", title=f"start ({comparison.baseline})"),
-                alt.Tooltip("start:N", title="start (scenario)"),
+                alt.Tooltip("project:N", title="Project"),
+                alt.Tooltip("scenario:N", title="Scenario"),
+                alt.Tooltip("change:N", title="Change"),
+                alt.Tooltip("baseline_start:N", title=f"Start ({comparison.baseline})"),
+                alt.Tooltip("start:N", title="Start (scenario)"),
             ],
         )
         .properties(

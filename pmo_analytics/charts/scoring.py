@@ -6,12 +6,14 @@ project theme; none saves or shows itself (see :func:`pmo_analytics.charts.save_
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import altair as alt
 import pandas as pd
 
 from ..exceptions import ArgumentTypeError
 from ..scoring import CR_THRESHOLD, GROUP
-from ._parts import require_columns
+from ._parts import human_label, project_labels, require_columns
 from .theme import HEIGHT, INK_COLOUR, NEUTRAL_COLOUR, PALETTE, WIDTH
 
 #: The group's weights are drawn in black beside the stakeholders' colours.
@@ -19,7 +21,11 @@ _GROUP_COLOUR = INK_COLOUR
 
 
 def criteria_contribution_chart(
-    scored: pd.DataFrame, *, top: int | None = 20, title: str | None = None
+    scored: pd.DataFrame,
+    *,
+    top: int | None = 20,
+    names: pd.Series | Mapping[str, str] | None = None,
+    title: str | None = None,
 ) -> alt.Chart:
     """Stacked bars of each project's weighted score, split by criterion contribution.
 
@@ -30,13 +36,17 @@ def criteria_contribution_chart(
         contribution, weight, weighted_score, rank; score and normalised for the tooltip).
     top : int, optional
         Show the best ``top`` projects by rank (None: all).
+    names : Series or mapping, optional
+        project_id → name (``portfolio.projects["name"]``): projects are shown as
+        "P012 · Name" (else by id).
     title : str, optional
 
     Returns
     -------
     alt.Chart
-        y = project (best first), x = contribution stacked by criterion (criteria in their
-        order, coloured from the theme palette), tooltip with raw and normalised score.
+        y = project (best first), x = contribution to the weighted score (0–1) stacked by
+        criterion (criteria in words, in their order, coloured from the theme palette),
+        tooltip with raw and normalised score.
 
     Examples
     --------
@@ -54,11 +64,13 @@ def criteria_contribution_chart(
     if top is not None:
         data = data[data["rank"] <= int(top)]
     data["project_id"] = data["project_id"].astype(str)
-    criteria = list(pd.unique(data["criterion"].astype(str)))
-    order = data.drop_duplicates("project_id").sort_values("rank")["project_id"].tolist()
+    data["criterion"] = [human_label(c) for c in data["criterion"].astype(str)]
+    data["project"] = project_labels(data["project_id"], names)
+    criteria = list(pd.unique(data["criterion"]))
+    order = data.drop_duplicates("project_id").sort_values("rank")["project"].tolist()
     data["criterion_order"] = data["criterion"].map({c: k for k, c in enumerate(criteria)})
     tooltip = [
-        alt.Tooltip("project_id:N", title="Project"),
+        alt.Tooltip("project:N", title="Project"),
         alt.Tooltip("criterion:N", title="Criterion"),
     ]
     for column, label in (("score", "Score"), ("normalised", "Normalised")):
@@ -69,14 +81,17 @@ def criteria_contribution_chart(
         alt.Tooltip("contribution:Q", title="Contribution", format=".3f"),
     ]
     if "weighted_score" in data:
-        tooltip.append(alt.Tooltip("weighted_score:Q", title="Weighted score", format=".3f"))
+        tooltip.append(alt.Tooltip("weighted_score:Q", title="Weighted score (0–1)", format=".3f"))
     height = max(HEIGHT, 18 * len(order))
     return (
         alt.Chart(data, title=title or "Weighted score by criterion", width=WIDTH, height=height)
         .mark_bar()
         .encode(
-            y=alt.Y("project_id:N", sort=order, title=None),
-            x=alt.X("sum(contribution):Q", title="Weighted score (sum of criterion contributions)"),
+            y=alt.Y("project:N", sort=order, title=None),
+            x=alt.X(
+                "sum(contribution):Q",
+                title="Weighted score, 0–1 (sum of the criteria's contributions)",
+            ),
             color=alt.Color(
                 "criterion:N",
                 title="Criterion",
@@ -121,6 +136,7 @@ def ahp_weights_chart(result: object, *, title: str | None = None) -> alt.Chart:
         table, ("stakeholder", "criterion", "weight", "consistency_ratio"), "the AHP weights frame"
     )
     data = table.copy()
+    data["criterion"] = [human_label(c) for c in data["criterion"].astype(str)]
 
     def label(row: pd.Series) -> str:
         flag = " ✗ revisit" if row["consistency_ratio"] > CR_THRESHOLD + 1e-12 else ""
@@ -149,9 +165,10 @@ def ahp_weights_chart(result: object, *, title: str | None = None) -> alt.Chart:
         .encode(
             y=alt.Y("criterion:N", sort=criteria, title=None),
             yOffset=alt.YOffset("who:N", sort=order),
-            x=alt.X("weight:Q", title="Weight", axis=alt.Axis(format=".0%")),
-            color=alt.Color("who:N", title="Stakeholder (consistency ratio)", sort=order,
-                            scale=alt.Scale(domain=order, range=colours)),
+            x=alt.X("weight:Q", title="Weight", axis=alt.Axis(format=".0%", tickCount=8)),
+            color=alt.Color("who:N", title="Stakeholder (CR: consistency ratio)", sort=order,
+                            scale=alt.Scale(domain=order, range=colours),
+                            legend=alt.Legend(titleLimit=320)),
             tooltip=[
                 alt.Tooltip("stakeholder:N", title="Stakeholder"),
                 alt.Tooltip("criterion:N", title="Criterion"),
@@ -206,9 +223,11 @@ def strategic_alignment_chart(alignment: pd.DataFrame, *, title: str | None = No
     )
     data = data.dropna(subset=["share"])
     data["measure"] = data["measure"].map(_MEASURES)
+    data["group"] = [human_label(g) for g in data["group"].astype(str)]
+    data["dimension"] = [human_label(d) for d in data["dimension"].astype(str)]
     measures = [_MEASURES[c] for c in columns if _MEASURES[c] in set(data["measure"])]
     colours = [PALETTE[0], PALETTE[1], NEUTRAL_COLOUR, _GROUP_COLOUR][: len(measures)]
-    dimensions = list(pd.unique(alignment["dimension"]))
+    dimensions = [human_label(d) for d in pd.unique(alignment["dimension"])]
     return (
         alt.Chart(data, width=WIDTH)
         .mark_bar()

@@ -6,28 +6,39 @@ chart in the project theme; none saves or shows itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import altair as alt
 import pandas as pd
 
 from ..exceptions import ArgumentTypeError, OptionsError
-from .theme import HEIGHT, INK_COLOUR, LIMIT_COLOUR, PALETTE, SEQUENTIAL_SCHEME, WIDTH
+from ._parts import human_label, project_labels
+from .theme import HEIGHT, INK_COLOUR, NOTE_COLOUR, PALETTE, WIDTH, sequential_scale
 
 
-def tipping_point_chart(tipping: object, *, title: str | None = None) -> alt.LayerChart:
+def tipping_point_chart(
+    tipping: object,
+    *,
+    names: pd.Series | Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
     """For each criterion, the weight range over which the top-k holds, and the stated weight.
 
     Parameters
     ----------
     tipping : DataFrame or RankingSensitivity
         :func:`pmo_analytics.tipping_points`'s frame (or a result holding it).
+    names : Series or mapping, optional
+        project_id → name (``portfolio.projects["name"]``): the projects that enter and leave
+        are shown as "P012 · Name" (else by id).
     title : str, optional
 
     Returns
     -------
     alt.LayerChart
-        One row per criterion: a bar from ``low`` to ``high`` (weights in [0, 1]), a black tick
-        at the stated weight, and at each end the projects that would enter (+) and leave (−)
-        the top-k just past it.
+        One row per criterion (in words): a bar from ``low`` to ``high`` (weights in [0, 1]),
+        a black tick at the stated weight, above the bar's low end the projects that would
+        enter (+) and leave (−) the top-k just below it, beside its high end those just above.
 
     Examples
     --------
@@ -36,7 +47,7 @@ def tipping_point_chart(tipping: object, *, title: str | None = None) -> alt.Lay
     ...                   "leaves_at_low": ["A"], "enters_at_low": ["B"],
     ...                   "leaves_at_high": [None], "enters_at_high": [None]})
     >>> len(tipping_point_chart(t).to_dict()["layer"])
-    5
+    4
     """
     frame = getattr(tipping, "tipping_points", tipping)
     if not isinstance(frame, pd.DataFrame):
@@ -49,12 +60,15 @@ def tipping_point_chart(tipping: object, *, title: str | None = None) -> alt.Lay
         )
     data = frame.copy()
     for end in ("low", "high"):
-        enters = data[f"enters_at_{end}"].astype("string")
-        leaves = data.get(f"leaves_at_{end}", pd.Series(pd.NA, index=data.index)).astype("string")
-        data[f"label_{end}"] = ("+" + enters + " / −" + leaves).fillna("")
+        enters = data[f"enters_at_{end}"]
+        leaves = data.get(f"leaves_at_{end}", pd.Series(None, index=data.index, dtype=object))
+        data[f"label_{end}"] = [
+            _change_text(came, went, names) for came, went in zip(enters, leaves, strict=True)
+        ]
+    data["criterion"] = [human_label(c) for c in data["criterion"].astype(str)]
     k = frame.attrs.get("top_k", getattr(tipping, "top_k", None))
-    criteria = data["criterion"].astype(str).tolist()
-    base = alt.Chart(data, width=WIDTH, height=max(HEIGHT // 2, 40 * len(criteria)))
+    criteria = data["criterion"].tolist()
+    base = alt.Chart(data, width=WIDTH, height=max(HEIGHT // 2, 44 * len(criteria)))
     y = alt.Y("criterion:N", sort=criteria, title=None)
     x_scale = alt.Scale(domain=[0, 1])
     tooltip = [
@@ -62,6 +76,8 @@ def tipping_point_chart(tipping: object, *, title: str | None = None) -> alt.Lay
         alt.Tooltip("weight:Q", title="Stated weight", format=".1%"),
         alt.Tooltip("low:Q", title="Top set holds from", format=".1%"),
         alt.Tooltip("high:Q", title="… to", format=".1%"),
+        alt.Tooltip("label_low:N", title="Just below"),
+        alt.Tooltip("label_high:N", title="Just above"),
     ]
     band = base.mark_bar(color=PALETTE[4], height=14).encode(
         y=y, x=alt.X("low:Q", scale=x_scale, title="Criterion weight (others rescaled proportionally)",
@@ -71,33 +87,42 @@ def tipping_point_chart(tipping: object, *, title: str | None = None) -> alt.Lay
     stated = base.mark_tick(color=INK_COLOUR, thickness=3, size=22).encode(
         y=y, x="weight:Q", tooltip=tooltip
     )
-    # the project entering (+) and leaving (−) just past each end; a label that would run
-    # off the left edge goes above the bar instead
-    far = alt.datum.low >= 0.25
-    low_text = (
-        base.mark_text(align="right", dx=-4, color=LIMIT_COLOUR, fontSize=11)
-        .encode(y=y, x="low:Q", text="label_low:N")
-        .transform_filter(far)
-    )
-    low_above = (
-        base.mark_text(align="left", dy=-13, color=LIMIT_COLOUR, fontSize=11)
-        .encode(y=y, x="low:Q", text="label_low:N")
-        .transform_filter(~far)
-    )
-    high_text = base.mark_text(align="left", dx=4, color=LIMIT_COLOUR, fontSize=11).encode(
-        y=y, x="high:Q", text="label_high:N"
-    )
+    low_text = base.mark_text(
+        align="left", dy=-15, color=NOTE_COLOUR, fontSize=10, limit=360
+    ).encode(y=y, x="low:Q", text="label_low:N")
+    high_text = base.mark_text(
+        align="left", dx=6, color=NOTE_COLOUR, fontSize=10, limit=320
+    ).encode(y=y, x="high:Q", text="label_high:N")
     heading = title or (
         f"How far each weight can move before the top {k} changes" if k else "Weight tipping points"
     )
-    subtitle = "Bar: weights that keep the same top set; tick: stated weight; +enters / −leaves past each end"
-    return alt.layer(band, stated, low_text, low_above, high_text).properties(
+    subtitle = (
+        "Bar: weights that keep the same top set; tick: stated weight; "
+        "+ enters / − leaves the top set just past each end"
+    )
+    return alt.layer(band, stated, low_text, high_text).properties(
         title=alt.TitleParams(heading, subtitle=subtitle)
     )
 
 
+def _change_text(
+    enters: object, leaves: object, names: pd.Series | Mapping[str, str] | None
+) -> str:
+    """ "+P1 · Name / −P2 · Name" of the projects entering and leaving ("" when none)."""
+    parts = []
+    for sign, ids in (("+", enters), ("−", leaves)):
+        if isinstance(ids, str) and ids.strip():
+            labels = project_labels([i.strip() for i in ids.split(",")], names)
+            parts.append(sign + f", {sign}".join(labels))
+    return " / ".join(parts)
+
+
 def rank_distribution_chart(
-    sensitivity: object, *, top: int = 20, title: str | None = None
+    sensitivity: object,
+    *,
+    top: int = 20,
+    names: pd.Series | Mapping[str, str] | None = None,
+    title: str | None = None,
 ) -> alt.Chart:
     """Heat map of each project's rank probabilities under uncertain weights.
 
@@ -108,13 +133,18 @@ def rank_distribution_chart(
         frame (project_id, rank, probability; projects in stated rank order).
     top : int
         Show the first ``top`` projects (in stated order) and ranks up to their largest.
+    names : Series or mapping, optional
+        project_id → name (``portfolio.projects["name"]``): projects are shown as
+        "P012 · Name" (else by id).
     title : str, optional
 
     Returns
     -------
     alt.Chart
-        x = rank, y = project (stated order), colour = probability; with a
-        RankingSensitivity, each project's label carries its probability of being in the top-k.
+        x = rank, y = project (stated order), colour = probability on the theme's sequential
+        scale (likelier = darker; ranks never reached are left blank); with a
+        RankingSensitivity, each project's label carries its probability of being in the
+        top-k.
 
     Examples
     --------
@@ -134,12 +164,13 @@ def rank_distribution_chart(
     projects = list(pd.unique(frame["project_id"].astype(str)))[: int(top)]
     data = frame[frame["project_id"].astype(str).isin(projects)].copy()
     data["project_id"] = data["project_id"].astype(str)
-    labels = {p: p for p in projects}
+    labels = dict(zip(projects, project_labels(projects, names), strict=True))
     probability = getattr(sensitivity, "top_k_probability", None)
     k = getattr(sensitivity, "top_k", None)
     if probability is not None and k is not None:
         labels = {
-            p: f"{p} ({probability.loc[p, 'probability_top_k']:.0%} in top {k})" for p in projects
+            p: f"{labels[p]} ({probability.loc[p, 'probability_top_k']:.0%} in top {k})"
+            for p in projects
         }
     data["project"] = data["project_id"].map(labels)
     order = [labels[p] for p in projects]
@@ -151,9 +182,9 @@ def rank_distribution_chart(
             x=alt.X("rank:O", title="Rank"),
             y=alt.Y("project:N", sort=order, title=None),
             color=alt.Color("probability:Q", title="Probability",
-                            scale=alt.Scale(scheme=SEQUENTIAL_SCHEME, reverse=True), legend=alt.Legend(format=".0%")),
+                            scale=sequential_scale([0, 1]), legend=alt.Legend(format=".0%")),
             tooltip=[
-                alt.Tooltip("project_id:N", title="Project"),
+                alt.Tooltip("project:N", title="Project"),
                 alt.Tooltip("rank:O", title="Rank"),
                 alt.Tooltip("probability:Q", title="Probability", format=".1%"),
             ],

@@ -1,9 +1,28 @@
-"""The project chart theme: a colour-blind-safe palette and readable labels.
+"""The project chart theme: a colour-blind-safe palette, one colour convention, readable labels.
 
 Charts use :data:`CATEGORY_COLOURS` for Run / Grow / Transform, :data:`RAG_COLOURS` (with
 :data:`RAG_SHAPES`) for red / amber / green status, and :data:`PALETTE` (Okabe–Ito) for anything
 else; the few greys and black have names here too. So a chart reads the same in every notebook,
 report, workbook and slide.
+
+The colour convention, kept by every chart:
+
+- **Quantities are sequential: more is darker.** Utilisation, probabilities, shares and counts
+  coloured from none to much use :data:`SEQUENTIAL_SCHEME` (light at none, dark at the most),
+  through :func:`sequential_scale`; the light end recedes, so mostly-empty heatmaps stay quiet.
+- **Too much is vermilion.** :data:`LIMIT_COLOUR` marks limits (budget, capacity) and whatever
+  exceeds them: over-allocated cells, and how far demand passes capacity, in
+  :data:`OVER_SCHEME` (light to dark orange: more over is darker).
+- **Diverging only around a threshold the chart shows.** :data:`DIVERGING_SCHEME` is for a
+  quantity whose midpoint means something (a reference line or a legend that names it); no
+  chart colours utilisation that way, since dark at both ends would say "idle" and "full" alike.
+- **No colour named in words.** Titles and subtitles describe marks by their legend or shape,
+  never "the red line": colour names differ between people and screens.
+
+Labels are human (:func:`~pmo_analytics.charts._parts.human_label`: "Financial return", not
+``financial_return``; projects as "P012 · Name"); money axes carry the currency where it is known
+(:func:`~pmo_analytics.charts._parts.money_title`); value axes start at zero unless the chart
+shows why not (the performance indices around 1 draw the line at 1).
 """
 
 from __future__ import annotations
@@ -47,9 +66,16 @@ NEUTRAL_COLOUR = RAG_COLOURS["unknown"]
 INK_COLOUR = "#000000"
 #: Dark grey of annotations: dependency arrows, point labels.
 NOTE_COLOUR = "#444444"
-#: Sequential scheme for heatmaps (colour-blind safe).
-SEQUENTIAL_SCHEME = "viridis"
+#: Sequential scheme of quantities (ColorBrewer blues, colour-blind safe): light = none,
+#: dark = most.
+SEQUENTIAL_SCHEME = "blues"
+#: Sequential scheme of amounts past a limit (ColorBrewer oranges): light = just over,
+#: dark = far over; the over-limit partner of :data:`SEQUENTIAL_SCHEME`.
+OVER_SCHEME = "oranges"
+#: Diverging scheme, only around a meaningful threshold that the chart shows.
 DIVERGING_SCHEME = "blueorange"
+#: Share of a sequential scale from which a cell is dark enough for white text.
+DARK_FROM = 0.55
 
 FONT = "Helvetica, Arial, sans-serif"
 WIDTH, HEIGHT = 560, 300
@@ -74,6 +100,19 @@ def category_scale(categories: Iterable[str] | None = None) -> alt.Scale:
     """Colour scale for project categories (see :func:`category_colours`)."""
     colours = category_colours(categories)
     return alt.Scale(domain=list(colours), range=list(colours.values()))
+
+
+def sequential_scale(domain: list[float] | None = None) -> alt.Scale:
+    """Colour scale of a quantity, more = darker (:data:`SEQUENTIAL_SCHEME`), over ``domain``.
+
+    Examples
+    --------
+    >>> sequential_scale([0, 1]).to_dict()
+    {'domain': [0, 1], 'scheme': 'blues'}
+    """
+    if domain is None:
+        return alt.Scale(scheme=SEQUENTIAL_SCHEME)
+    return alt.Scale(scheme=SEQUENTIAL_SCHEME, domain=list(domain))
 
 
 def theme_config() -> dict:

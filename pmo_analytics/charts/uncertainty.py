@@ -7,10 +7,12 @@ returns an altair chart in the project theme; none saves or shows itself.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from ..exceptions import ArgumentTypeError, OptionsError
-from .theme import HEIGHT, LIMIT_COLOUR, PALETTE, SEQUENTIAL_SCHEME, WIDTH
+from ._parts import human_label, project_labels
+from .theme import HEIGHT, INK_COLOUR, LIMIT_COLOUR, PALETTE, WIDTH, sequential_scale
 
 #: Colours of the core-index classes.
 CORE_COLOURS: dict[str, str] = {"always": PALETTE[2], "sometimes": PALETTE[1], "never": "#9e9e9e"}
@@ -74,7 +76,7 @@ def core_index_chart(
     data = data.sort_values(["frequency", "project_id"], ascending=[False, True], kind="stable")
     if top is not None:
         data = data.head(int(top))
-    data["project"] = data["project_id"].astype(str) + " " + data["name"].astype(str)
+    data["project"] = project_labels(data["project_id"], data.set_index("project_id")["name"])
     data["plan"] = data["in_plan"].map({True: "in the chosen plan", False: "not in it"})
     order = data["project"].tolist()
     base = alt.Chart(data, width=WIDTH, height=max(HEIGHT // 2, 16 * len(order)))
@@ -126,56 +128,106 @@ def value_distribution_chart(
         Value marked by a rule (default the chosen plan's value as planned, when a
         RobustnessResult is given).
     bins : int
-        Largest number of bins.
+        Largest number of bins (their width is a round number).
     title : str, optional
 
     Returns
     -------
     alt.LayerChart
-        Bars: number of samples per value bin; a rule at the median and one at
-        ``plan_value``.
+        Bars: number of samples per value bin, on a count axis of whole numbers from zero; a
+        rule at the median and one at ``plan_value``, told apart by the legend (and by dash).
 
     Examples
     --------
     >>> import pandas as pd
     >>> chart = value_distribution_chart(pd.Series([1.0, 2.0, 2.5]), plan_value=2.0)
     >>> len(chart.to_dict()["layer"])
-    3
+    2
     """
     values = result if isinstance(result, pd.Series) else getattr(result, "values", None)
     if not isinstance(values, pd.Series):
         raise ArgumentTypeError("give a RobustnessResult or its values Series")
     if plan_value is None and hasattr(result, "plan"):
         plan_value = float(result.plan.value)
-    data = pd.DataFrame({"value": values.dropna().to_numpy(dtype=float)})
-    base = alt.Chart(data, width=WIDTH, height=HEIGHT)
-    bars = base.mark_bar(color=PALETTE[0], opacity=0.85).encode(
-        x=alt.X("value:Q", bin=alt.Bin(maxbins=int(bins)), title="Best portfolio value in the sample"),
-        y=alt.Y("count():Q", title="Samples", axis=alt.Axis(tickMinStep=1, format="d")),
-        tooltip=[alt.Tooltip("count():Q", title="Samples")],
-    )  # fmt: skip
-    median = base.mark_rule(color="#000000", strokeDash=[4, 3], size=2).encode(
-        x="median(value):Q", tooltip=[alt.Tooltip("median(value):Q", title="Median", format=",.2f")]
+    sample = values.dropna().to_numpy(dtype=float)
+    bars = _histogram(sample, int(bins))
+    top = int(bars["samples"].max()) if len(bars) else 1
+    step = max(1, int(np.ceil(_nice_step(top / 6))))
+    ceiling = -(-max(top, 1) // step) * step
+    x_title = "Strategic value of the sample's best plan"
+    x = alt.X("start:Q", title=x_title, scale=alt.Scale(zero=False), bin="binned")
+    columns = alt.Chart(bars, width=WIDTH, height=HEIGHT).mark_bar(color=PALETTE[0], opacity=0.85)
+    columns = columns.encode(
+        x=x,
+        x2="end:Q",
+        y=alt.Y(
+            "samples:Q",
+            title="Samples",
+            scale=alt.Scale(domain=[0, ceiling]),
+            axis=alt.Axis(values=list(range(0, ceiling + 1, step)), format="d"),
+        ),
+        tooltip=[
+            alt.Tooltip("start:Q", title="From", format=",.2f"),
+            alt.Tooltip("end:Q", title="To", format=",.2f"),
+            alt.Tooltip("samples:Q", title="Samples"),
+        ],
     )
-    layers = [bars, median]
+    marks = {"Median of the samples": float(np.median(sample)) if len(sample) else np.nan}
     if plan_value is not None:
-        marker = pd.DataFrame({"plan_value": [float(plan_value)], "label": ["chosen plan"]})
-        layers.append(
-            alt.Chart(marker)
-            .mark_rule(color=LIMIT_COLOUR, size=2)
-            .encode(
-                x="plan_value:Q",
-                tooltip=[
-                    alt.Tooltip("plan_value:Q", title="Chosen plan, as planned", format=",.2f")
-                ],
-            )
+        marks["Chosen plan, as planned"] = float(plan_value)
+    rules = pd.DataFrame({"mark": list(marks), "value": list(marks.values())}).dropna()
+    names = rules["mark"].tolist()
+    lines = (
+        alt.Chart(rules)
+        .mark_rule(size=2)
+        .encode(
+            x=alt.X("value:Q"),
+            color=alt.Color(
+                "mark:N",
+                title=None,
+                scale=alt.Scale(domain=names, range=[_MARKERS[n][0] for n in names]),
+                legend=alt.Legend(orient="top", symbolType="stroke"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "mark:N", title=None, scale=alt.Scale(domain=names, range=[_MARKERS[n][1] for n in names])
+            ),
+            tooltip=[alt.Tooltip("mark:N", title=" "), alt.Tooltip("value:Q", title="Value", format=",.2f")],
         )
-    return alt.layer(*layers).properties(
+    )  # fmt: skip
+    return alt.layer(columns, lines).properties(
         title=alt.TitleParams(
             title or "Distribution of the best portfolio value",
-            subtitle="Dashed: median of the samples; red: the chosen plan's value as planned",
+            subtitle="Bars: samples per value band; lines: the median and the chosen plan",
         )
     )
+
+
+#: The rules of the value distribution: colour and dash.
+_MARKERS: dict[str, tuple[str, list[int]]] = {
+    "Median of the samples": (INK_COLOUR, [4, 3]),
+    "Chosen plan, as planned": (LIMIT_COLOUR, [1, 0]),
+}
+
+
+def _nice_step(raw: float) -> float:
+    """The round number (1, 2, 2.5 or 5 × 10^k) at least ``raw``."""
+    if not np.isfinite(raw) or raw <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12))
+
+
+def _histogram(sample: np.ndarray, bins: int) -> pd.DataFrame:
+    """Counts of ``sample`` in at most ``bins`` bins of a round width (start, end, samples)."""
+    if len(sample) == 0:
+        return pd.DataFrame({"start": [], "end": [], "samples": []})
+    low, high = float(sample.min()), float(sample.max())
+    width = _nice_step((high - low) / max(bins, 1)) if high > low else 1.0
+    first = np.floor(low / width) * width
+    count = max(1, int(np.floor((high - first) / width)) + 1)
+    edges = first + width * np.arange(count + 1)
+    counts, _ = np.histogram(sample, bins=edges)
+    return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "samples": counts.astype(int)})
 
 
 def overrun_chart(result: object, *, title: str | None = None) -> alt.Chart:
@@ -191,7 +243,8 @@ def overrun_chart(result: object, *, title: str | None = None) -> alt.Chart:
     Returns
     -------
     alt.Chart
-        x = period, y = resource (budget first, then roles), colour = probability of overrun.
+        x = period, y = resource (budget first, then roles), colour = probability of overrun
+        on the theme's sequential scale (0–100 %, likelier = darker).
 
     Examples
     --------
@@ -205,7 +258,8 @@ def overrun_chart(result: object, *, title: str | None = None) -> alt.Chart:
     data = frame[frame["period"].notna()].copy()
     data["period"] = data["period"].astype(str)
     data["use"] = data["planned"] / data["available"].where(data["available"] > 0)
-    resources = list(pd.unique(data["resource"].astype(str)))
+    data["resource"] = [human_label(r) for r in data["resource"].astype(str)]
+    resources = list(pd.unique(data["resource"]))
     return (
         alt.Chart(data, title=title or "Chance the chosen plan overruns a limit", width=WIDTH,
                   height=max(HEIGHT // 2, 26 * len(resources)))
@@ -214,7 +268,7 @@ def overrun_chart(result: object, *, title: str | None = None) -> alt.Chart:
             x=alt.X("period:O", title="Period"),
             y=alt.Y("resource:N", sort=resources, title=None),
             color=alt.Color("p_overrun:Q", title="Chance of overrun",
-                            scale=alt.Scale(scheme=SEQUENTIAL_SCHEME, domain=[0, 1], reverse=True),
+                            scale=sequential_scale([0, 1]),
                             legend=alt.Legend(format=".0%")),
             tooltip=[
                 alt.Tooltip("resource:N", title="Limit"),

@@ -43,10 +43,11 @@ RENDER_JS = """
 """
 
 
-def plan_charts(plan: Plan) -> dict[str, alt.TopLevelMixin]:
+def plan_charts(plan: Plan, currency: str = "") -> dict[str, alt.TopLevelMixin]:
     """The plan's charts by container id: the roadmap and spend against budget (when projects
     are selected) and the capacity heatmap (when the portfolio has roles); none for a plan
-    without a solution."""
+    without a solution. ``currency`` is the unit of the money axis ("" none: the page does
+    not depend on :func:`pmo_analytics.charts.setup`)."""
     from ..charts import capacity_heatmap, roadmap_chart, spend_vs_budget_chart
 
     charts: dict[str, alt.TopLevelMixin] = {}
@@ -54,7 +55,9 @@ def plan_charts(plan: Plan) -> dict[str, alt.TopLevelMixin]:
         return charts
     if plan.n_selected:
         charts["chart-roadmap"] = roadmap_chart(plan.schedule, plan.portfolio.dependencies)
-        charts["chart-spend"] = spend_vs_budget_chart(plan.spend, plan.utilisation)
+        charts["chart-spend"] = spend_vs_budget_chart(
+            plan.spend, plan.utilisation, currency=currency
+        )
     if (plan.utilisation["resource"] != "budget").any():
         charts["chart-capacity"] = capacity_heatmap(plan.utilisation)
     return charts
@@ -122,7 +125,7 @@ def frontier_chart(frame: pd.DataFrame) -> alt.LayerChart | None:
         for c in shown
     ]
     x = alt.X("budget:Q", title="Budget over the horizon", axis=alt.Axis(format="~s"))
-    y = alt.Y("objective:Q", title="Best objective", scale=alt.Scale(zero=False))
+    y = alt.Y("objective:Q", title="Best objective", scale=alt.Scale(zero=True))
     base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
     line = base.mark_line(point=True, color=PALETTE[0])
     flagged = base.transform_filter("datum.mark != ''")

@@ -96,7 +96,7 @@ def report_html(
         raise OptionsError(
             f"explain and what_if must be 0 or more (got explain={explain}, what_if={what_if})"
         )
-    charts = figures.plan_charts(plan)
+    charts = figures.plan_charts(plan, currency)
     if comparison is not None:
         comparison = tables.as_frame(comparison, "table")
         charts["chart-comparison"] = figures.comparison_chart(comparison)

@@ -16,6 +16,7 @@ from pmo_analytics.charts import (
     value_of_hiring_chart,
 )
 from pmo_analytics.charts.capacity import SHORT_OUTLINE
+from pmo_analytics.charts.theme import OVER_SCHEME, SEQUENTIAL_SCHEME
 
 
 def _rows(spec: dict, layer: dict) -> list[dict]:
@@ -60,8 +61,9 @@ def test_heatmap_marks_every_short_cell_with_the_fte_missing(
 ) -> None:
     chart = capacity_shortfall_heatmap(frame)
     spec = chart_spec(chart)
-    cells, text = spec["layer"]
-    assert cells["mark"]["type"] == "rect" and text["mark"]["type"] == "text"
+    within, over, text = spec["layer"]
+    assert [layer["mark"]["type"] for layer in (within, over, text)] == ["rect", "rect", "text"]
+    cells = within
     rows = _rows(spec, cells)
     assert len(rows) == len(frame)
     short = [r for r in rows if r["short"]]
@@ -71,13 +73,16 @@ def test_heatmap_marks_every_short_cell_with_the_fte_missing(
     for r in rows:
         if not r["short"]:
             assert r["text"] == f"{r['utilisation']:.0%}"
-    # the outline condition and a colour scale centred on 100 %
-    stroke = cells["encoding"]["stroke"]
-    assert stroke["condition"]["test"] == "datum.short"
-    assert stroke["condition"]["value"] == SHORT_OUTLINE
-    scale = cells["encoding"]["color"]["scale"]
-    assert scale["domainMid"] == 1.0
-    assert scale["domain"][1] == pytest.approx(frame["utilisation"].max())
+    # cells within capacity: the sequential scale, busier = darker, up to 100 %; cells short of
+    # people: outlined, on the over-limit scale from 100 % to the worst
+    assert within["transform"] == [{"filter": "!datum.short"}]
+    assert within["encoding"]["color"]["scale"] == {"domain": [0, 1], "scheme": SEQUENTIAL_SCHEME}
+    assert over["transform"] == [{"filter": "datum.short"}]
+    assert over["mark"]["stroke"] == SHORT_OUTLINE
+    scale = over["encoding"]["color"]["scale"]
+    assert scale["scheme"] == OVER_SCHEME and "reverse" not in scale
+    assert scale["domain"] == [1, pytest.approx(frame["utilisation"].max())]
+    assert spec["resolve"] == {"scale": {"color": "independent"}}
     # roles ordered worst first: Developer lacks the most FTE-quarters on the sample
     order = cells["encoding"]["y"]["sort"]
     assert order[0] == pa.bottlenecks(frame, top=1)["role"].iloc[0] == "Developer"
@@ -97,7 +102,7 @@ def test_heatmap_of_a_plan_has_no_short_cells(
     rows = _rows(spec, spec["layer"][0])
     assert not any(r["short"] for r in rows)
     assert "no role is short" in spec["title"]["subtitle"]
-    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == [0, 1.5]
+    assert spec["layer"][1]["encoding"]["color"]["scale"]["domain"] == [1, 1.5]
     assert save_chart(chart, tmp_path / "plan.svg").read_text().startswith("<svg")
 
 

@@ -10,8 +10,12 @@ import pytest
 from pmo_analytics.charts._parts import (
     NO_GROUP,
     group_labels,
+    human_label,
+    money_title,
     period_labels,
+    project_labels,
     require_columns,
+    set_currency,
     stacked_cost_bars,
 )
 from pmo_analytics.charts.theme import CATEGORY_COLOURS, PALETTE
@@ -52,7 +56,7 @@ def stacked(by: str, groups: list[str]) -> pd.DataFrame:
     )
 
 
-def test_stacked_cost_bars_stack_by_a_numeric_rank_in_group_order():
+def test_stacked_cost_bars_stack_in_the_order_their_legend_lists():
     x = alt.X("period:O")
     chart = stacked_cost_bars(stacked("category", ["Transform", "Run", "Zeta"]), x)
     spec = chart.to_dict()
@@ -60,9 +64,13 @@ def test_stacked_cost_bars_stack_by_a_numeric_rank_in_group_order():
     # a quantitative rank: an order channel on a nominal field makes Vega-Lite warn
     assert (order["field"], order["type"]) == ("stack_rank", "quantitative")
     ranks = chart.data.drop_duplicates("category").set_index("category")["stack_rank"]
-    assert ranks.to_dict() == {"Transform": 1, "Run": 0, "Zeta": 2}
+    # Run at the bottom (rank 0), then Transform, then the other groups
+    assert ranks.to_dict() == {"Run": 0, "Transform": 1, "Zeta": 2}
+    # the legend lists the groups as they are stacked, top first
     colour = spec["encoding"]["color"]
-    assert colour["scale"]["domain"] == [*CATEGORY_COLOURS, "Zeta"]
+    assert colour["scale"]["domain"] == ["Zeta", "Transform", "Run"]
+    assert colour["scale"]["domain"] == sorted(ranks.index, key=ranks.get, reverse=True)
+    assert colour["scale"]["range"][1:] == [CATEGORY_COLOURS["Transform"], CATEGORY_COLOURS["Run"]]
     assert (spec["encoding"]["y"]["field"], spec["encoding"]["y"]["aggregate"]) == ("cost", "sum")
 
 
@@ -73,4 +81,28 @@ def test_stacked_cost_bars_of_other_groups_take_the_palette():
     spec = chart.to_dict()
     assert spec["encoding"]["color"]["field"] == "business_unit"
     assert spec["encoding"]["color"]["title"] == "Business unit"
-    assert spec["encoding"]["color"]["scale"] == {"range": PALETTE}
+    assert spec["encoding"]["color"]["scale"] == {
+        "domain": ["Sales", "Ops"],
+        "range": [PALETTE[1], PALETTE[0]],
+    }
+
+
+def test_human_labels_and_project_labels():
+    assert human_label("operational_risk_reduction") == "Operational risk reduction"
+    assert human_label("in_flight") == "In flight"
+    assert human_label("Security Engineer") == "Security Engineer"
+    names = pd.Series({"P1": "ERP upgrade", "P2": np.nan})
+    assert project_labels(["P1", "P2", "P3"], names) == ["P1 · ERP upgrade", "P2", "P3"]
+
+
+def test_money_titles_name_the_currency_given_or_set_for_the_session():
+    assert money_title("Cost", "EUR") == "Cost [EUR]"
+    assert money_title("Cost") == "Cost"
+    try:
+        set_currency("CHF")
+        assert money_title("Cost") == "Cost [CHF]"
+        assert money_title("Cost", "") == "Cost"  # explicitly none (the report)
+    finally:
+        set_currency(None)
+    with pytest.raises(ValueError, match="currency must be a code such as 'EUR' or None"):
+        set_currency("  ")

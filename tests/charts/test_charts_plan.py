@@ -19,7 +19,7 @@ from chart_helpers import encoding, layer_data, linked_plan, linked_portfolio, r
 import pmo_analytics as pa
 from pmo_analytics.charts import capacity_heatmap, roadmap_chart, spend_vs_budget_chart
 from pmo_analytics.charts.plan import OVER_COLOUR
-from pmo_analytics.charts.theme import LIMIT_COLOUR
+from pmo_analytics.charts.theme import LIMIT_COLOUR, SEQUENTIAL_SCHEME
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,7 @@ def test_heatmap_of_a_plan_has_every_role_and_period_and_no_flags(
     assert (cells["x"]["field"], cells["y"]["field"]) == ("period", "role")
     assert cells["color"]["condition"] == {"test": "datum.over", "value": OVER_COLOUR}
     assert cells["color"]["field"] == "shown"
-    assert cells["color"]["scale"] == {"scheme": "viridis", "domain": [0, 1]}
+    assert cells["color"]["scale"] == {"scheme": SEQUENTIAL_SCHEME, "domain": [0, 1]}
     assert encoding(spec, 1)["text"]["field"] == "text"
     data = layer_data(chart, 0)
     assert len(data) == len(portfolio.roles) * len(portfolio.horizon)

@@ -94,10 +94,13 @@ def test_spend_by_group_rejects_an_unknown_column(sample: pa.Portfolio) -> None:
 # --------------------------------------------------------------------------- bubble chart
 def test_bubble_chart_encodes_value_cost_demand_and_category(overview: pd.DataFrame) -> None:
     candidates = overview[~overview["status"].isin(["completed", "cancelled"])]
-    spec = chart_spec(portfolio_bubble_chart(candidates))
-    encoding = spec["encoding"]
-    assert spec["mark"]["type"] == "circle"
+    spec = chart_spec(portfolio_bubble_chart(candidates, currency="EUR"))
+    bubbles, names = spec["layer"]
+    encoding = bubbles["encoding"]
+    assert bubbles["mark"]["type"] == "circle" and names["mark"]["type"] == "text"
     assert (encoding["x"]["field"], encoding["y"]["field"]) == ("cost", "strategic_value")
+    assert encoding["x"]["title"] == "Total cost [EUR]"
+    assert encoding["y"]["scale"]["zero"] is True  # value from zero
     assert encoding["size"]["field"] == "fte"
     assert encoding["color"]["field"] == "category"
     scale = encoding["color"]["scale"]
@@ -113,11 +116,22 @@ def test_bubble_chart_encodes_value_cost_demand_and_category(overview: pd.DataFr
         "cost",
         "fte",
     }
-    rows = _data(spec)
+    rows = _data(spec, bubbles)
     assert len(rows) == len(candidates)
     erp = next(r for r in rows if r["project_id"] == "P001")
     assert erp["cost"] == candidates.loc["P001", "cost"]
+    assert erp["label"] == f"P001 · {candidates.loc['P001', 'name']}"
     assert spec["config"]["font"].startswith("Helvetica")  # the project theme
+    # the 5 most valuable and the 5 most expensive are named beside their bubble
+    named = {r["project_id"] for r in _data(spec, names)}
+    top_value = candidates.sort_values("strategic_value", ascending=False).index[:5]
+    top_cost = candidates.sort_values("cost", ascending=False).index[:5]
+    assert named == {*top_value, *top_cost}
+    assert "5 most valuable and the 5 most expensive" in spec["title"]["subtitle"]
+    chosen = chart_spec(portfolio_bubble_chart(candidates, labels=["P001"]))
+    assert [r["project_id"] for r in _data(chosen, chosen["layer"][1])] == ["P001"]
+    unlabelled = chart_spec(portfolio_bubble_chart(candidates, labels=0))
+    assert _data(unlabelled, unlabelled["layer"][1]) == []
 
 
 def test_bubble_chart_renders_to_svg_and_png(overview: pd.DataFrame, tmp_path: Path) -> None:
@@ -158,7 +172,10 @@ def test_cost_vs_budget_stacks_spend_by_category(
     spec = chart_spec(chart)
     bars, line = spec["layer"]
     assert bars["encoding"]["color"]["field"] == "category"
-    assert bars["encoding"]["color"]["scale"]["range"][:3] == list(CATEGORY_COLOURS.values())
+    scale = bars["encoding"]["color"]["scale"]
+    # legend top to bottom as stacked top to bottom: Transform, Grow, Run
+    assert scale["domain"] == ["Transform", "Grow", "Run"]
+    assert scale["range"] == [CATEGORY_COLOURS[c] for c in scale["domain"]]
     assert bars["encoding"]["y"]["aggregate"] == "sum"
     stacked = _data(spec, bars)
     assert sum(r["cost"] for r in stacked) == pytest.approx(spend["cost"].sum())

@@ -42,15 +42,20 @@ def rendered(chart: alt.TopLevelMixin, tmp_path) -> str:
 
 
 def test_criteria_contribution_chart(scored, tmp_path):
-    chart = charts.criteria_contribution_chart(scored, top=10)
+    names = {p: f"Project {p}" for p in scored["project_id"]}
+    chart = charts.criteria_contribution_chart(scored, top=10, names=names)
     spec = chart.to_dict()
     assert spec["encoding"]["x"]["aggregate"] == "sum"
-    assert spec["encoding"]["color"]["scale"]["domain"] == list(pd.unique(scored["criterion"]))
+    # criteria in words, projects by id and name
+    words = [c.replace("_", " ").capitalize() for c in pd.unique(scored["criterion"])]
+    assert spec["encoding"]["color"]["scale"]["domain"] == words
     best = scored[scored["rank"] == 1]["project_id"].iloc[0]
-    assert spec["encoding"]["y"]["sort"][0] == best
+    assert spec["encoding"]["y"]["sort"][0] == f"{best} · Project {best}"
     assert len(spec["encoding"]["y"]["sort"]) == 10
     svg = rendered(chart, tmp_path)
-    assert best in svg
+    assert f"{best} · Project {best}" in svg and "_" not in "".join(words)
+    bare = charts.criteria_contribution_chart(scored, top=3).to_dict()
+    assert bare["encoding"]["y"]["sort"][0] == best  # without names: the id
 
 
 def test_ahp_weights_chart_labels_each_stakeholder_with_its_consistency(judgements, tmp_path):
@@ -84,20 +89,23 @@ def test_strategic_alignment_chart(portfolio, tmp_path):
         "Value (selection)", "Spend (selection)", "Value (all candidates)", "Target (criteria weight)",
     ]  # fmt: skip
     svg = rendered(chart, tmp_path)
-    assert "business_unit" in svg
+    assert "Business unit" in svg and "business_unit" not in svg
     with pytest.raises(ValueError, match="lacks the column"):
         charts.strategic_alignment_chart(table.drop(columns="value_share"))
 
 
 def test_tipping_point_chart(scored, tmp_path):
     result = pa.ranking_sensitivity(scored, top_k=5, n_samples=100)
-    chart = charts.tipping_point_chart(result)
+    names = {p: f"Project {p}" for p in scored["project_id"]}
+    chart = charts.tipping_point_chart(result, names=names)
     spec = chart.to_dict()
     assert spec["title"]["text"] == "How far each weight can move before the top 5 changes"
-    assert len(spec["layer"]) == 5
+    assert len(spec["layer"]) == 4
     svg = rendered(chart, tmp_path)
     entering = result.tipping_points["enters_at_high"].dropna()
-    assert entering.empty or entering.iloc[0].split(", ")[0] in svg
+    assert not entering.empty
+    first = entering.iloc[0].split(", ")[0]
+    assert f"+{first} · Project {first}" in svg
     assert (
         charts.tipping_point_chart(result.tipping_points).to_dict()["layer"][0]["mark"]["type"]
         == "bar"
@@ -111,11 +119,14 @@ def test_rank_distribution_chart(scored, tmp_path):
     order = spec["encoding"]["y"]["sort"]
     assert len(order) == 8
     first = result.top_k_probability.index[0]
-    assert order[0].startswith(f"{first} (")
+    assert order[0].startswith(f"{first} (")  # no names given: the id
     assert "in top 5" in order[0]
     rendered(chart, tmp_path)
     plain = charts.rank_distribution_chart(result.rank_distribution, top=3).to_dict()
     assert plain["encoding"]["y"]["sort"] == list(result.top_k_probability.index[:3])
+    named = charts.rank_distribution_chart(result, top=2, names={first: "Alpha"}).to_dict()
+    assert named["encoding"]["y"]["sort"][0].startswith(f"{first} · Alpha (")
+    assert named["encoding"]["color"]["scale"]["scheme"] == "blues"
     with pytest.raises(ValueError, match="lacks probability"):
         charts.rank_distribution_chart(result.rank_distribution.drop(columns="probability"))
 
