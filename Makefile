@@ -8,7 +8,7 @@ SAMPLE := data/sample
 OUT ?= out/sample-plan
 JOBS ?= 2
 
-.PHONY: demo test lint format lab bench clean
+.PHONY: demo test docs lint format lab bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(PY) -m pytest -n $(JOBS) --dist worksteal -q --doctest-modules tests pmo_analytics
 
+# The API reference from the docstrings (Sphinx + numpydoc), warnings as errors: docs/_build/html
+docs: $(VENV)/.installed-dev
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -42,4 +46,4 @@ bench: $(VENV)/.installed-dev
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis docs/_build docs/generated

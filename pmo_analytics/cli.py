@@ -46,14 +46,31 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _defaults() -> dict[str, object]:
+    """The optimiser's defaults (``OptimiseOptions``), for the help texts. Every option's help
+    states its default itself rather than through argparse: the options default to None, so
+    that a scenario file's values apply unless the command line gives one."""
+    defaults = OptimiseOptions()
+    return {name: getattr(defaults, name) for name in _SOLVER_OPTIONS}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="pmo-analytics",
-        description="Portfolio analytics for IT PMOs: validate a portfolio, plan the project mix.",
+        description="Portfolio analytics for IT PMOs: validate a portfolio, plan the project mix, "
+        "replan it next quarter.",
+        epilog="Each command's --help lists its options with their defaults. Exit codes: 0 a "
+        "plan was found (or the portfolio is valid), 2 bad input or usage, 3 no plan satisfies "
+        "the rules, 1 anything else.",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    validate = sub.add_parser("validate", help="load and validate a portfolio; print a summary")
+    validate = sub.add_parser(
+        "validate",
+        help="load and validate a portfolio; print a summary",
+        description="Load and validate a portfolio; print a short summary, or every problem "
+        "found (file, row, column, value, rule) and exit 2.",
+    )
     validate.add_argument("portfolio", help="folder of CSV files or .xlsx workbook")
     validate.set_defaults(handler=_validate)
 
@@ -63,13 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
         "the plan, report.html and plan.xlsx",
         description="Optimise the portfolio and write summary.json, plan.csv and utilisation.csv "
         "and the leadership pack: report.html (a self-contained page for the board) and "
-        "plan.xlsx (the same figures as formatted sheets).",
+        "plan.xlsx (the same figures as formatted sheets). Options given here override the "
+        "scenario file's.",
     )
     plan.add_argument("portfolio", help="folder of CSV files or .xlsx workbook")
     plan.add_argument("--out", required=True, help="output folder (created if missing)")
-    plan.add_argument("--scenario", help="scenario file (.toml) applied to the portfolio")
     plan.add_argument(
-        "--budget", type=_option("budget"), help="total budget over the horizon [currency]"
+        "--scenario", help="scenario file (.toml) applied to the portfolio (default: none)"
+    )
+    plan.add_argument(
+        "--budget",
+        type=_option("budget"),
+        help="total budget over the horizon, in the portfolio's currency, on top of the budget "
+        "per period (default: none, only budget.csv)",
     )
     _add_solver_options(plan)
     plan.add_argument(
@@ -78,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="for the report, re-solve with each of the N most valuable excluded projects "
-        "forced in and say what that would cost (each takes as long as the plan; default 0)",
+        "forced in and say what that would cost; each takes as long as the plan (default: 0)",
     )
     plan.set_defaults(handler=_plan)
 
@@ -98,36 +121,62 @@ def build_parser() -> argparse.ArgumentParser:
     replan.add_argument(
         "--stop-in-flight",
         action="store_true",
-        help="allow stopping in-flight projects (judged on value and cost still to come)",
+        help="allow stopping in-flight projects, judged on value and cost still to come "
+        "(default: in-flight projects continue)",
     )
     replan.add_argument(
         "--termination-cost",
         type=_option("termination_cost"),
-        help="share of a stopped project's remaining cost charged for stopping (needs --stop-in-flight)",
+        help="share of a stopped project's remaining cost charged for stopping; needs "
+        "--stop-in-flight (default: 0)",
     )
     replan.add_argument(
         "--churn-penalty",
         type=_option("churn_penalty"),
-        help="value lost per project whose selection or start changes against the previous plan",
+        help="strategic value lost per project whose selection or start changes against the "
+        "previous plan (default: 0, no penalty)",
     )
-    replan.add_argument("--as-of", help="status period of the in-flight figures (e.g. 2027Q1)")
+    replan.add_argument(
+        "--as-of",
+        help="status period of the in-flight figures, e.g. 2027Q1 (default: the latest period "
+        "in actuals.csv)",
+    )
     _add_solver_options(replan)
     replan.set_defaults(handler=_replan)
     return parser
 
 
 def _add_solver_options(parser: argparse.ArgumentParser) -> None:
-    """The options of how to solve, shared by ``plan`` and ``replan``."""
-    parser.add_argument("--solver", choices=SOLVERS, help="MIP solver (default cbc)")
+    """The options of how to solve, shared by ``plan`` and ``replan``; the help gives each
+    default (the optimiser's, unless a scenario file's [solver] or [objective] sets one)."""
+    d = _defaults()
+    limit = "none" if d["time_limit"] is None else f"{d['time_limit']:g} s"
+    parser.add_argument("--solver", choices=SOLVERS, help=f"MIP solver (default: {d['solver']})")
     parser.add_argument(
-        "--time-limit", type=_option("time_limit"), help="seconds the solver may search"
+        "--time-limit",
+        type=_option("time_limit"),
+        metavar="SECONDS",
+        help=f"seconds the solver may search; a plan not proven optimal by then is reported as "
+        f"feasible with its gap (default: {limit})",
     )
     parser.add_argument(
-        "--gap", type=_option("gap"), help="relative optimality gap at which to stop (0 = prove)"
+        "--gap",
+        type=_option("gap"),
+        metavar="FRACTION",
+        help=f"relative optimality gap at which to stop, 0 = prove the optimum (default: "
+        f"{d['gap']:g})",
     )
-    parser.add_argument("--value-basis", choices=VALUE_BASES, help="what to maximise")
     parser.add_argument(
-        "--threads", type=_option("threads"), help="solver threads (default 1, reproducible)"
+        "--value-basis",
+        choices=VALUE_BASES,
+        help=f"what to maximise: strategic value, NPV or risk-adjusted strategic value "
+        f"(default: {d['value_basis']})",
+    )
+    parser.add_argument(
+        "--threads",
+        type=_option("threads"),
+        metavar="N",
+        help=f"solver threads; 1 is reproducible run to run (default: {d['threads']})",
     )
 
 

@@ -130,6 +130,90 @@ def project_labels(
     return labels
 
 
+#: Approximate width of one character of a 10 px label [pixels] (Helvetica's average, generous).
+CHAR_WIDTH = 5.9
+#: Vertical steps tried when a label would overlap another [pixels].
+_LABEL_STEPS = (0, -14, 14, -28, 28, -42, 42, -56, 56)
+
+
+def nice_step(raw: float) -> float:
+    """The round number (1, 2, 2.5 or 5 × 10^k) at or above ``raw`` (1 for none).
+
+    Examples
+    --------
+    >>> nice_step(1.48), nice_step(0.3), nice_step(0.0)
+    (2.0, 0.5, 1.0)
+    """
+    if not np.isfinite(raw) or raw <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-12)))
+
+
+def nice_ceiling(value: float, ticks: int = 5) -> float:
+    """The end of an axis from zero that holds ``value`` in about ``ticks`` round steps.
+
+    Examples
+    --------
+    >>> nice_ceiling(7.4), nice_ceiling(5.7e6)
+    (8.0, 6000000.0)
+    """
+    step = nice_step(value / ticks)
+    return float(np.ceil(value / step - 1e-9) * step) if value > 0 else step
+
+
+def place_labels(
+    x: np.ndarray,
+    y: np.ndarray,
+    texts: Sequence[str],
+    gaps: np.ndarray,
+    *,
+    width: float,
+    height: float,
+) -> pd.DataFrame:
+    """Where to write each label beside its point so that no two overlap (greedy, in order).
+
+    Parameters
+    ----------
+    x, y : array
+        The points in pixels (y down from the top of the plot).
+    texts : sequence of str
+        The labels, most important first.
+    gaps : array
+        Space to leave between each point and its label [pixels] (a bubble's radius).
+    width, height : float
+        The plot [pixels]; labels stay inside it.
+
+    Returns
+    -------
+    DataFrame
+        One row per label that found a place: index (position in ``texts``), x and y of the
+        text's anchor [pixels], align (``left`` or ``right``), moved (True when the label
+        sits above or below its point, to be joined to it by a leader line).
+    """
+    placed: list[tuple[float, float, float, float]] = []
+    rows = []
+    for k, text in enumerate(texts):
+        w, h = CHAR_WIDTH * len(text) + 2, 12.0
+        for dy in _LABEL_STEPS:
+            for side in (1, -1):
+                anchor = x[k] + side * (gaps[k] + 3)
+                x0, x1 = (anchor, anchor + w) if side > 0 else (anchor - w, anchor)
+                y0, y1 = y[k] + dy - h / 2, y[k] + dy + h / 2
+                inside = x0 >= 0 and x1 <= width and y0 >= -4 and y1 <= height
+                if inside and not any(
+                    x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in placed
+                ):
+                    placed.append((x0, y0, x1, y1))
+                    align = "left" if side > 0 else "right"
+                    rows.append((k, anchor, y[k] + dy, align, dy != 0))
+                    break
+            else:
+                continue
+            break
+    return pd.DataFrame(rows, columns=["index", "x", "y", "align", "moved"]).set_index("index")
+
+
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     """Raise ValueError naming the ``columns`` that ``frame`` (called ``what``) lacks."""
     missing = [c for c in columns if c not in frame.columns]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from ..exceptions import OptionsError
@@ -18,6 +19,8 @@ from ._parts import (
     group_labels,
     human_label,
     money_title,
+    nice_ceiling,
+    place_labels,
     project_labels,
     require_columns,
     stacked_cost_bars,
@@ -84,19 +87,25 @@ def portfolio_bubble_chart(
     data["label"] = project_labels(data["project_id"], overview["name"])
     chosen, note = _labelled(data, labels)
     categories = sorted(data["category"].unique())
+    x_end = nice_ceiling(float(data["cost"].max()))
+    y_end = nice_ceiling(float(data["strategic_value"].max()))
+    x_scale = alt.Scale(domain=[0, x_end], nice=False)
+    y_scale = alt.Scale(domain=[0, y_end], nice=False, zero=True)
     x = alt.X(
-        "cost:Q", title=money_title("Total cost", currency), axis=alt.Axis(format=MONEY_FORMAT)
+        "cost:Q",
+        title=money_title("Total cost", currency),
+        axis=alt.Axis(format=MONEY_FORMAT),
+        scale=x_scale,
     )
-    y = alt.Y("strategic_value:Q", title="Strategic value", scale=alt.Scale(zero=True))
+    y = alt.Y("strategic_value:Q", title="Strategic value", scale=y_scale)
+    size = alt.Scale(domain=[0, max(float(data["fte"].max()), 1e-9)], range=list(_BUBBLE_AREA))
     bubbles = (
         alt.Chart(data)
         .mark_circle(opacity=0.7, stroke="white", strokeWidth=0.5)
         .encode(
             x=x,
             y=y,
-            size=alt.Size(
-                "fte:Q", title="Demand [FTE × periods]", scale=alt.Scale(range=[30, 900])
-            ),
+            size=alt.Size("fte:Q", title="Demand [FTE × periods]", scale=size),
             color=alt.Color("category:N", title="Category", scale=category_scale(categories)),
             tooltip=[
                 alt.Tooltip("name:N", title="Project"),
@@ -109,16 +118,60 @@ def portfolio_bubble_chart(
             ],
         )
     )
-    names = (
-        alt.Chart(data[data["project_id"].isin(chosen)])
-        .mark_text(align="left", dx=8, dy=-6, fontSize=10, color=NOTE_COLOUR, limit=190)
-        .encode(x=x, y=y, text="label:N")
-    )
+    chosen = [p for p in chosen if p in set(data["project_id"])]
+    spots = _label_spots(data.set_index("project_id").loc[chosen], x_end, y_end)
+    leaders = (
+        alt.Chart(spots[spots["moved"]])
+        .mark_rule(color=NOTE_COLOUR, strokeWidth=0.7)
+        .encode(x=alt.X("cost:Q", scale=x_scale), y=alt.Y("strategic_value:Q", scale=y_scale),
+                x2="label_x:Q", y2="label_y:Q")
+    )  # fmt: skip
+    names = [
+        alt.Chart(spots[spots["align"] == align])
+        .mark_text(align=align, baseline="middle", fontSize=10, color=NOTE_COLOUR)
+        .encode(x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale),
+                text="label:N")
+        for align in ("left", "right")
+    ]  # fmt: skip
     subtitle = "Size: demand for people; " + note if note else "Size: demand for people"
-    return alt.layer(bubbles, names).properties(
+    return alt.layer(bubbles, leaders, *names).properties(
         title=alt.Title(title or "Strategic value vs cost", subtitle=subtitle),
         width=WIDTH,
         height=HEIGHT,
+    )
+
+
+#: Area of the smallest and largest bubble [square pixels].
+_BUBBLE_AREA = (30, 900)
+#: Longest project name written beside a bubble [characters].
+_NAME_CHARACTERS = 30
+
+
+def _label_spots(chosen: pd.DataFrame, x_end: float, y_end: float) -> pd.DataFrame:
+    """Where each chosen project's label goes (data coordinates), none overlapping another:
+    beside its bubble, or above or below it with a leader line."""
+    px = chosen["cost"].to_numpy(float) / x_end * WIDTH
+    py = HEIGHT - chosen["strategic_value"].to_numpy(float) / y_end * HEIGHT
+    low, high = _BUBBLE_AREA
+    top = max(float(chosen["fte"].max()) if len(chosen) else 0.0, 1e-9)
+    area = low + (high - low) * chosen["fte"].to_numpy(float) / top
+    texts = [
+        t if len(t) <= _NAME_CHARACTERS else t[: _NAME_CHARACTERS - 1] + "…"
+        for t in chosen["label"]
+    ]
+    spots = place_labels(px, py, texts, np.sqrt(area / np.pi), width=WIDTH, height=HEIGHT)
+    rows = chosen.iloc[spots.index.to_numpy()]
+    return pd.DataFrame(
+        {
+            "project_id": rows.index.astype(str),
+            "cost": rows["cost"].to_numpy(float),
+            "strategic_value": rows["strategic_value"].to_numpy(float),
+            "label": [texts[k] for k in spots.index],
+            "label_x": spots["x"].to_numpy(float) / WIDTH * x_end,
+            "label_y": (HEIGHT - spots["y"].to_numpy(float)) / HEIGHT * y_end,
+            "align": spots["align"].to_numpy(),
+            "moved": spots["moved"].to_numpy(bool),
+        }
     )
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ArgumentTypeError, OptionsError
-from ._parts import human_label, project_labels
+from ._parts import human_label, nice_step, project_labels
 from .theme import HEIGHT, INK_COLOUR, LIMIT_COLOUR, PALETTE, WIDTH, sequential_scale
 
 #: Colours of the core-index classes.
@@ -152,7 +152,7 @@ def value_distribution_chart(
     sample = values.dropna().to_numpy(dtype=float)
     bars = _histogram(sample, int(bins))
     top = int(bars["samples"].max()) if len(bars) else 1
-    step = max(1, int(np.ceil(_nice_step(top / 6))))
+    step = max(1, int(np.ceil(nice_step(top / 6))))
     ceiling = -(-max(top, 1) // step) * step
     x_title = "Strategic value of the sample's best plan"
     x = alt.X("start:Q", title=x_title, scale=alt.Scale(zero=False), bin="binned")
@@ -209,20 +209,12 @@ _MARKERS: dict[str, tuple[str, list[int]]] = {
 }
 
 
-def _nice_step(raw: float) -> float:
-    """The round number (1, 2, 2.5 or 5 × 10^k) at least ``raw``."""
-    if not np.isfinite(raw) or raw <= 0:
-        return 1.0
-    power = 10.0 ** np.floor(np.log10(raw))
-    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12))
-
-
 def _histogram(sample: np.ndarray, bins: int) -> pd.DataFrame:
     """Counts of ``sample`` in at most ``bins`` bins of a round width (start, end, samples)."""
     if len(sample) == 0:
         return pd.DataFrame({"start": [], "end": [], "samples": []})
     low, high = float(sample.min()), float(sample.max())
-    width = _nice_step((high - low) / max(bins, 1)) if high > low else 1.0
+    width = nice_step((high - low) / max(bins, 1)) if high > low else 1.0
     first = np.floor(low / width) * width
     count = max(1, int(np.floor((high - first) / width)) + 1)
     edges = first + width * np.arange(count + 1)

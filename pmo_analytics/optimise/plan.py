@@ -75,7 +75,7 @@ class Plan:
     bound : float
         The best proven upper bound on the objective (NaN when unknown).
     gap : float
-        Relative gap (bound − objective) / |objective|; 0 when optimal.
+        Relative gap ``(bound − objective) / |objective|``; 0 when optimal.
     solver : str
     seconds : float
         Wall-clock seconds of the whole run (build, heuristic, solve, analysis).

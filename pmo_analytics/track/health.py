@@ -267,8 +267,8 @@ def continue_or_stop(
     For re-optimisation that ignores sunk cost: what has been spent (AC) is gone whatever is
     decided; what matters is the cost still to come (ETC) against the value still to come.
 
-    Rules
-    -----
+    How the figures are made:
+
     - ``etc`` = EAC - AC by ``eac_method``; where that cannot be computed (nothing earned or
       spent yet) the budgeted cost of the remaining work, BAC - EV, is used and ``etc_basis``
       says ``budget_rate``.

@@ -95,12 +95,13 @@ def test_spend_by_group_rejects_an_unknown_column(sample: pa.Portfolio) -> None:
 def test_bubble_chart_encodes_value_cost_demand_and_category(overview: pd.DataFrame) -> None:
     candidates = overview[~overview["status"].isin(["completed", "cancelled"])]
     spec = chart_spec(portfolio_bubble_chart(candidates, currency="EUR"))
-    bubbles, names = spec["layer"]
+    bubbles, leaders, *names = spec["layer"]
     encoding = bubbles["encoding"]
-    assert bubbles["mark"]["type"] == "circle" and names["mark"]["type"] == "text"
+    assert bubbles["mark"]["type"] == "circle" and leaders["mark"]["type"] == "rule"
+    assert [layer["mark"]["type"] for layer in names] == ["text", "text"]
     assert (encoding["x"]["field"], encoding["y"]["field"]) == ("cost", "strategic_value")
     assert encoding["x"]["title"] == "Total cost [EUR]"
-    assert encoding["y"]["scale"]["zero"] is True  # value from zero
+    assert encoding["y"]["scale"]["domain"][0] == 0 == encoding["x"]["scale"]["domain"][0]
     assert encoding["size"]["field"] == "fte"
     assert encoding["color"]["field"] == "category"
     scale = encoding["color"]["scale"]
@@ -123,15 +124,28 @@ def test_bubble_chart_encodes_value_cost_demand_and_category(overview: pd.DataFr
     assert erp["label"] == f"P001 · {candidates.loc['P001', 'name']}"
     assert spec["config"]["font"].startswith("Helvetica")  # the project theme
     # the 5 most valuable and the 5 most expensive are named beside their bubble
-    named = {r["project_id"] for r in _data(spec, names)}
+    written = [r for layer in names for r in _data(spec, layer)]
+    named = {r["project_id"] for r in written}
     top_value = candidates.sort_values("strategic_value", ascending=False).index[:5]
     top_cost = candidates.sort_values("cost", ascending=False).index[:5]
     assert named == {*top_value, *top_cost}
     assert "5 most valuable and the 5 most expensive" in spec["title"]["subtitle"]
+    # no two labels overlap (boxes of 5.9 px per character, 12 px high, around the anchor)
+    boxes = []
+    for r in written:
+        px = r["label_x"] / encoding["x"]["scale"]["domain"][1] * 560
+        py = 300 - r["label_y"] / encoding["y"]["scale"]["domain"][1] * 300
+        w = 5.9 * len(r["label"])
+        boxes.append((px if r["align"] == "left" else px - w, py - 6, w, 12))
+    for k, (x0, y0, w0, h0) in enumerate(boxes):
+        for x1, y1, w1, h1 in boxes[k + 1 :]:
+            assert not (x0 < x1 + w1 and x1 < x0 + w0 and y0 < y1 + h1 and y1 < y0 + h0)
     chosen = chart_spec(portfolio_bubble_chart(candidates, labels=["P001"]))
-    assert [r["project_id"] for r in _data(chosen, chosen["layer"][1])] == ["P001"]
+    assert [r["project_id"] for layer in chosen["layer"][2:] for r in _data(chosen, layer)] == [
+        "P001"
+    ]
     unlabelled = chart_spec(portfolio_bubble_chart(candidates, labels=0))
-    assert _data(unlabelled, unlabelled["layer"][1]) == []
+    assert not [r for layer in unlabelled["layer"][2:] for r in _data(unlabelled, layer)]
 
 
 def test_bubble_chart_renders_to_svg_and_png(overview: pd.DataFrame, tmp_path: Path) -> None:
