@@ -84,7 +84,7 @@ def capacity_shortfall_heatmap(frame: pd.DataFrame, *, title: str | None = None)
             "shown:Q",
             title="Utilisation",
             scale=sequential_scale([0, 1]),
-            legend=alt.Legend(format=".0%", orient="right"),
+            legend=alt.Legend(format=".0%", orient="right", gradientLength=90),
         )
     )
     short = base.transform_filter("datum.short").mark_rect(stroke=SHORT_OUTLINE, strokeWidth=2)
@@ -93,7 +93,7 @@ def capacity_shortfall_heatmap(frame: pd.DataFrame, *, title: str | None = None)
             "shown:Q",
             title="Short of people",
             scale=alt.Scale(scheme=OVER_SCHEME, domain=[1, top]),
-            legend=alt.Legend(format=".0%", orient="right"),
+            legend=alt.Legend(format=".0%", orient="right", gradientLength=90),
         )
     )
     text = base.mark_text(fontSize=10).encode(

@@ -307,17 +307,27 @@ def scenario_changes_chart(
     )
     scenarios = [s for s in comparison.table.index if s != comparison.baseline]
     height = max(60, 18 * data["project"].nunique())
+    # each column wide enough for its scenario's name on one line (up to 320 px)
+    longest = max((len(str(s)) for s in scenarios), default=10)
+    column = min(320, max(110, int(7 * longest) + 16))
     return (
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
             x=alt.X(
-                "scenario:N", sort=scenarios, title=None, axis=alt.Axis(labelAngle=0, orient="top")
+                "scenario:N",
+                sort=scenarios,
+                title=None,
+                axis=alt.Axis(
+                    labelAngle=0,
+                    orient="top",
+                    labelLimit=column,
+                ),
             ),
             y=alt.Y("project:N", sort="ascending", title=None),
             color=alt.Color(
                 "change:N",
-                title=f"against {comparison.baseline}",
+                title=f"Against {comparison.baseline}",
                 scale=alt.Scale(domain=list(CHANGE_COLOURS), range=list(CHANGE_COLOURS.values())),
             ),
             tooltip=[
@@ -329,7 +339,7 @@ def scenario_changes_chart(
             ],
         )
         .properties(
-            width=max(120, 110 * len(scenarios)),
+            width=max(120, column * len(scenarios)),
             height=height,
             title=title or "What each scenario changes",
         )

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..exceptions import ArgumentTypeError, OptionsError
 from ._parts import human_label, project_labels
-from .theme import HEIGHT, INK_COLOUR, NOTE_COLOUR, PALETTE, WIDTH, sequential_scale
+from .theme import HEIGHT, INK_COLOUR, NOTE_COLOUR, PALETTE, SEQUENTIAL_SCHEME, WIDTH
 
 
 def tipping_point_chart(
@@ -88,10 +88,10 @@ def tipping_point_chart(
         y=y, x="weight:Q", tooltip=tooltip
     )
     low_text = base.mark_text(
-        align="left", dy=-15, color=NOTE_COLOUR, fontSize=10, limit=360
+        align="left", dy=-15, color=NOTE_COLOUR, fontSize=10, limit=440
     ).encode(y=y, x="low:Q", text="label_low:N")
     high_text = base.mark_text(
-        align="left", dx=6, color=NOTE_COLOUR, fontSize=10, limit=320
+        align="left", dx=6, color=NOTE_COLOUR, fontSize=10, limit=440
     ).encode(y=y, x="high:Q", text="label_high:N")
     heading = title or (
         f"How far each weight can move before the top {k} changes" if k else "Weight tipping points"
@@ -142,7 +142,8 @@ def rank_distribution_chart(
     -------
     alt.Chart
         x = rank, y = project (stated order), colour = probability on the theme's sequential
-        scale (likelier = darker; ranks never reached are left blank); with a
+        scheme (likelier = darker, on a square-root scale so that the many small chances stay
+        apart; ranks never reached are left blank); with a
         RankingSensitivity, each project's label carries its probability of being in the
         top-k.
 
@@ -164,7 +165,7 @@ def rank_distribution_chart(
     projects = list(pd.unique(frame["project_id"].astype(str)))[: int(top)]
     data = frame[frame["project_id"].astype(str).isin(projects)].copy()
     data["project_id"] = data["project_id"].astype(str)
-    labels = dict(zip(projects, project_labels(projects, names), strict=True))
+    labels = dict(zip(projects, _short(project_labels(projects, names)), strict=True))
     probability = getattr(sensitivity, "top_k_probability", None)
     k = getattr(sensitivity, "top_k", None)
     if probability is not None and k is not None:
@@ -180,9 +181,10 @@ def rank_distribution_chart(
         .mark_rect()
         .encode(
             x=alt.X("rank:O", title="Rank"),
-            y=alt.Y("project:N", sort=order, title=None),
+            y=alt.Y("project:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
             color=alt.Color("probability:Q", title="Probability",
-                            scale=sequential_scale([0, 1]), legend=alt.Legend(format=".0%")),
+                            scale=alt.Scale(scheme=SEQUENTIAL_SCHEME, domain=[0, 1], type="sqrt"),
+                            legend=alt.Legend(format=".0%", values=[0.01, 0.1, 0.25, 0.5, 1])),
             tooltip=[
                 alt.Tooltip("project:N", title="Project"),
                 alt.Tooltip("rank:O", title="Rank"),
@@ -190,3 +192,12 @@ def rank_distribution_chart(
             ],
         )
     )  # fmt: skip
+
+
+#: Longest project label on the rank distribution's axis, before the top-k share [characters].
+_LABEL_CHARACTERS = 34
+
+
+def _short(labels: list[str]) -> list[str]:
+    """``labels`` cut to :data:`_LABEL_CHARACTERS` characters (an ellipsis where cut)."""
+    return [t if len(t) <= _LABEL_CHARACTERS else t[: _LABEL_CHARACTERS - 1] + "…" for t in labels]

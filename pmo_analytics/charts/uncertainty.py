@@ -155,7 +155,14 @@ def value_distribution_chart(
     step = max(1, int(np.ceil(nice_step(top / 6))))
     ceiling = -(-max(top, 1) // step) * step
     x_title = "Strategic value of the sample's best plan"
-    x = alt.X("start:Q", title=x_title, scale=alt.Scale(zero=False), bin="binned")
+    ends = [float(bars["start"].min()), float(bars["end"].max())] if len(bars) else [0.0, 1.0]
+    x = alt.X(
+        "start:Q",
+        title=x_title,
+        scale=alt.Scale(domain=ends, nice=False, zero=False),
+        axis=alt.Axis(tickCount=8, labelOverlap=True),
+        bin="binned",
+    )
     columns = alt.Chart(bars, width=WIDTH, height=HEIGHT).mark_bar(color=PALETTE[0], opacity=0.85)
     columns = columns.encode(
         x=x,
@@ -257,7 +264,7 @@ def overrun_chart(result: object, *, title: str | None = None) -> alt.Chart:
                   height=max(HEIGHT // 2, 26 * len(resources)))
         .mark_rect()
         .encode(
-            x=alt.X("period:O", title="Period"),
+            x=alt.X("period:O", title="Period", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("resource:N", sort=resources, title=None),
             color=alt.Color("p_overrun:Q", title="Chance of overrun",
                             scale=sequential_scale([0, 1]),
