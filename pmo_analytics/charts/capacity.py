@@ -192,41 +192,11 @@ def value_of_hiring_chart(
     require_columns(frame, _VALUE_COLUMNS, "the value-of-capacity frame")
     if frame.empty:
         raise OptionsError("the value-of-capacity frame is empty; pass value_of_capacity(...)")
-    period = frame["period"].astype(str)
-    series = np.where(period == "all", frame["role"].astype(str), frame["role"] + " in " + period)
-    data = pd.DataFrame(
-        {
-            "series": series,
-            "fte_added": frame["fte_added"].astype(float).to_numpy(),
-            "value_gained": frame["value_gained"].astype(float).to_numpy(),
-            "gain_low": frame["gain_low"].astype(float).to_numpy(),
-            "gain_high": frame["gain_high"].astype(float).to_numpy(),
-            "status": frame["status"].astype(str).to_numpy(),
-            "proven": (frame["status"] == "optimal").to_numpy(),
-        }
-    )
-    for column in ("gained_per_fte", "marginal_gain", "shadow_price"):
-        data[column] = (
-            frame[column].astype(float).to_numpy()
-            if column in frame
-            else np.full(len(data), np.nan)
-        )
-    data["entered"] = frame["entered"].astype(str).to_numpy() if "entered" in frame else ""
-    data["predicted"] = data["shadow_price"] * data["fte_added"]
+    data = _value_rows(frame)
     order = list(dict.fromkeys(data["series"]))
     colour = alt.Color("series:N", title="Extra FTE of", sort=order)
     x = alt.X("fte_added:Q", title="FTE added", axis=alt.Axis(tickMinStep=1))
-    tooltip = [
-        alt.Tooltip("series:N", title="Role"),
-        alt.Tooltip("fte_added:Q", title="FTE added", format=",.2f"),
-        alt.Tooltip("value_gained:Q", title="Strategic value gained", format=",.2f"),
-        alt.Tooltip("gained_per_fte:Q", title="Per FTE", format=",.2f"),
-        alt.Tooltip("marginal_gain:Q", title="Marginal gain", format=",.2f"),
-        alt.Tooltip("gain_low:Q", title="Gain at least", format=",.2f"),
-        alt.Tooltip("gain_high:Q", title="Gain at most", format=",.2f"),
-        alt.Tooltip("status:N", title="Status"),
-        alt.Tooltip("entered:N", title="Projects that enter"),
-    ]
+    tooltip = _VALUE_TOOLTIP
     band = (
         alt.Chart(data)
         .mark_area(opacity=0.15)
@@ -280,3 +250,43 @@ def value_of_hiring_chart(
         subtitle += "; dashed: shadow price × FTE"
     heading = alt.Title(title or "What extra capacity is worth", subtitle=subtitle)
     return alt.layer(*layers).properties(title=heading, width=WIDTH, height=HEIGHT)
+
+
+#: Tooltip of the value-of-hiring points.
+_VALUE_TOOLTIP = [
+    alt.Tooltip("series:N", title="Role"),
+    alt.Tooltip("fte_added:Q", title="FTE added", format=",.2f"),
+    alt.Tooltip("value_gained:Q", title="Strategic value gained", format=",.2f"),
+    alt.Tooltip("gained_per_fte:Q", title="Per FTE", format=",.2f"),
+    alt.Tooltip("marginal_gain:Q", title="Marginal gain", format=",.2f"),
+    alt.Tooltip("gain_low:Q", title="Gain at least", format=",.2f"),
+    alt.Tooltip("gain_high:Q", title="Gain at most", format=",.2f"),
+    alt.Tooltip("status:N", title="Status"),
+    alt.Tooltip("entered:N", title="Projects that enter"),
+]
+
+
+def _value_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the value-of-hiring chart: one per role (and period) and step."""
+    period = frame["period"].astype(str)
+    series = np.where(period == "all", frame["role"].astype(str), frame["role"] + " in " + period)
+    data = pd.DataFrame(
+        {
+            "series": series,
+            "fte_added": frame["fte_added"].astype(float).to_numpy(),
+            "value_gained": frame["value_gained"].astype(float).to_numpy(),
+            "gain_low": frame["gain_low"].astype(float).to_numpy(),
+            "gain_high": frame["gain_high"].astype(float).to_numpy(),
+            "status": frame["status"].astype(str).to_numpy(),
+            "proven": (frame["status"] == "optimal").to_numpy(),
+        }
+    )
+    for column in ("gained_per_fte", "marginal_gain", "shadow_price"):
+        data[column] = (
+            frame[column].astype(float).to_numpy()
+            if column in frame
+            else np.full(len(data), np.nan)
+        )
+    data["entered"] = frame["entered"].astype(str).to_numpy() if "entered" in frame else ""
+    data["predicted"] = data["shadow_price"] * data["fte_added"]
+    return data

@@ -6,7 +6,7 @@ loads vega, vega-lite and vega-embed from a CDN, and the Vega-Lite mimetype it c
 stops at Vega-Lite 5. The ``pmo_analytics`` renderer registered here shows every chart as
 
 - ``text/html``: the chart drawn by vega-embed (SVG, tooltips, export menu) with the JavaScript
-  inlined from vl-convert (:func:`~pmo_analytics.charts.assets.vega_javascript`; loaded once per
+  inlined from vl-convert (:func:`~pmo_analytics.charts.vega_javascript`; loaded once per
   page however many charts it holds), around a static PNG of the same chart that stays in place
   where scripts do not run (an untrusted notebook, a viewer that strips scripts);
 - ``image/png``: the static chart alone, for front ends and exports without HTML (PDF, LaTeX).

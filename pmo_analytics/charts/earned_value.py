@@ -100,8 +100,29 @@ def earned_value_chart(
         ),
     )
     several = data["project_id"].nunique() > 1
+    encoding = _curve_encoding(data, currency)
+    layers = [
+        alt.Chart()
+        .transform_filter(alt.datum.series == name)
+        .mark_line(point=alt.OverlayMarkDef(size=size, filled=True), **style)
+        .encode(**encoding)
+        for name, size, style in _SERIES_STYLE
+    ]
+    heading = title or "Earned value: plan, progress and cost"
+    if not several:
+        return alt.layer(*layers, data=data, title=heading, width=WIDTH, height=HEIGHT)
+    panel = alt.layer(*layers, width=WIDTH // 2, height=HEIGHT // 2)
+    return (
+        panel.facet(facet=alt.Facet("project:N", title=None), columns=columns, data=data)
+        .resolve_scale(x="independent", y="independent")
+        .properties(title=heading)
+    )
+
+
+def _curve_encoding(data: pd.DataFrame, currency: str | None) -> dict:
+    """The encoding shared by the S-curves' layers: period, cumulative amount, series."""
     series = alt.Scale(domain=list(CURVE_SERIES), range=_SERIES_COLOURS)
-    encoding = {
+    return {
         "x": alt.X("period:O", title="Period", sort=sorted(data["period"].unique())),
         "y": alt.Y(
             "amount:Q",
@@ -127,22 +148,6 @@ def earned_value_chart(
             alt.Tooltip("amount:Q", title=money_title("Amount", currency), format=",.0f"),
         ],
     }
-    layers = [
-        alt.Chart()
-        .transform_filter(alt.datum.series == name)
-        .mark_line(point=alt.OverlayMarkDef(size=size, filled=True), **style)
-        .encode(**encoding)
-        for name, size, style in _SERIES_STYLE
-    ]
-    heading = title or "Earned value: plan, progress and cost"
-    if not several:
-        return alt.layer(*layers, data=data, title=heading, width=WIDTH, height=HEIGHT)
-    panel = alt.layer(*layers, width=WIDTH // 2, height=HEIGHT // 2)
-    return (
-        panel.facet(facet=alt.Facet("project:N", title=None), columns=columns, data=data)
-        .resolve_scale(x="independent", y="independent")
-        .properties(title=heading)
-    )
 
 
 def cpi_spi_chart(
@@ -185,20 +190,7 @@ def cpi_spi_chart(
         ("name", "cpi", index, "tcpi", "ev", "ac", "bac", "eac", "vac"),
         "the earned-value frame",
     )
-    rag = rag_status(ev_frame, thresholds=th)
-    data = pd.DataFrame(
-        {
-            "project_id": ev_frame.index.astype(str),
-            "name": ev_frame["name"].astype(str).to_numpy(),
-            "label": project_labels(ev_frame.index.astype(str), ev_frame["name"]),
-            "cpi": ev_frame["cpi"].astype(float).to_numpy(),
-            "schedule": ev_frame[index].astype(float).to_numpy(),
-            "bac": ev_frame["bac"].astype(float).to_numpy(),
-            "eac": ev_frame["eac"].astype(float).to_numpy(),
-            "vac": ev_frame["vac"].astype(float).to_numpy(),
-            "rag": rag["rag"].to_numpy(),
-        }
-    )
+    data = _quadrant_rows(ev_frame, th)
     shown = data.dropna(subset=["cpi", "schedule"])
     left_out = len(data) - len(shown)
     lo = float(min(0.7, *(shown[["cpi", "schedule"]].min() - 0.05))) if len(shown) else 0.7
@@ -236,6 +228,41 @@ def cpi_spi_chart(
     labels = base.mark_text(
         align="left", dx=7, dy=-7, fontSize=10, color=NOTE_COLOUR, limit=200
     ).encode(x=alt.X("schedule:Q", scale=scale), y=alt.Y("cpi:Q", scale=scale), text="label:N")
+    lines, quadrants = _quadrant_guides(scale, lo, hi)
+    return alt.layer(
+        lines,
+        quadrants,
+        points,
+        labels,
+        title=alt.Title(title or "Cost and schedule performance", subtitle=subtitle),
+        width=WIDTH,
+        height=HEIGHT + 100,
+    )
+
+
+def _quadrant_rows(ev_frame: pd.DataFrame, th: RagThresholds) -> pd.DataFrame:
+    """One row per project of the CPI–SPI quadrant: indices, BAC, EAC, VAC, RAG status."""
+    rag = rag_status(ev_frame, thresholds=th)
+    index = th.schedule_index
+    return pd.DataFrame(
+        {
+            "project_id": ev_frame.index.astype(str),
+            "name": ev_frame["name"].astype(str).to_numpy(),
+            "label": project_labels(ev_frame.index.astype(str), ev_frame["name"]),
+            "cpi": ev_frame["cpi"].astype(float).to_numpy(),
+            "schedule": ev_frame[index].astype(float).to_numpy(),
+            "bac": ev_frame["bac"].astype(float).to_numpy(),
+            "eac": ev_frame["eac"].astype(float).to_numpy(),
+            "vac": ev_frame["vac"].astype(float).to_numpy(),
+            "rag": rag["rag"].to_numpy(),
+        }
+    )
+
+
+def _quadrant_guides(
+    scale: alt.Scale, lo: float, hi: float
+) -> tuple[alt.LayerChart, alt.LayerChart]:
+    """The dashed lines at 1 and the four quadrants' names in their corners."""
     rules = alt.Chart(pd.DataFrame({"x": [1.0], "y": [1.0]}))
     rule = rules.mark_rule(color="#777777", strokeDash=[4, 3])
     lines = rule.encode(x=alt.X("x:Q", scale=scale)) + rule.encode(y=alt.Y("y:Q", scale=scale))
@@ -253,21 +280,13 @@ def cpi_spi_chart(
             "align": ["left", "right", "left", "right"],
         }
     )
-    quadrants = [
+    left, right = [
         alt.Chart(corners[corners["align"] == align])
         .mark_text(align=align, baseline="middle", fontSize=11, color="#555555", fontStyle="italic")
         .encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N")
         for align in ("left", "right")
     ]
-    return alt.layer(
-        lines,
-        quadrants[0] + quadrants[1],
-        points,
-        labels,
-        title=alt.Title(title or "Cost and schedule performance", subtitle=subtitle),
-        width=WIDTH,
-        height=HEIGHT + 100,
-    )
+    return lines, left + right
 
 
 def performance_trend_chart(

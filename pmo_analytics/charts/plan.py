@@ -185,41 +185,11 @@ def capacity_heatmap(
     roles = utilisation[utilisation["resource"] != "budget"]
     if roles.empty:
         raise OptionsError("the utilisation frame has no role rows (resource other than 'budget')")
-    labels, order = period_labels(roles["period"])
-    used = roles["used"].astype(float).to_numpy()
-    available = roles["available"].astype(float).to_numpy()
-    share = roles["utilisation"].astype(float).to_numpy()
-    over = (used > available * (1.0 + tolerance) + 1e-9) | (np.isinf(share) & (used > 0))
-    data = pd.DataFrame(
-        {
-            "role": roles["resource"].astype(str).to_numpy(),
-            "period": labels,
-            "used": used,
-            "available": available,
-            "utilisation": np.where(np.isfinite(share), share, np.nan),
-            "gap": available - used,
-            "over": over,
-        }
-    )
-    data["shown"] = data["utilisation"].clip(upper=1.0)
-    data["text"] = [
-        ("! " if o else "") + f"{_fte(u)}/{_fte(a)}"
-        for u, a, o in zip(used, available, over, strict=True)
-    ]
-    # white text on the dark (busy) end of the blues, dark text on the light end and vermilion
-    data["dark_text"] = over | (data["shown"].fillna(0.0).to_numpy() < DARK_FROM)
+    data, order = _heatmap_cells(roles, tolerance)
     role_order = sorted(data["role"].unique())
     x = alt.X("period:O", title="Period", sort=order, axis=alt.Axis(labelAngle=0))
     y = alt.Y("role:N", title=None, sort=role_order)
-    tooltip = [
-        alt.Tooltip("role:N", title="Role"),
-        alt.Tooltip("period:O", title="Period"),
-        alt.Tooltip("used:Q", title="Demand [FTE]", format=",.2f"),
-        alt.Tooltip("available:Q", title="Capacity [FTE]", format=",.2f"),
-        alt.Tooltip("utilisation:Q", title="Utilisation", format=".0%"),
-        alt.Tooltip("gap:Q", title="Spare (−: short) [FTE]", format=",.2f"),
-        alt.Tooltip("over:N", title="Over-allocated"),
-    ]
+    tooltip = _HEATMAP_TOOLTIP
     cells = (
         alt.Chart(data)
         .mark_rect()
@@ -261,3 +231,43 @@ def capacity_heatmap(
     )
     heading = alt.Title(title or "Capacity utilisation by role", subtitle=subtitle)
     return alt.layer(cells, text).properties(title=heading, width=WIDTH, height=alt.Step(26))
+
+
+#: Tooltip of the capacity heatmap's cells.
+_HEATMAP_TOOLTIP = [
+    alt.Tooltip("role:N", title="Role"),
+    alt.Tooltip("period:O", title="Period"),
+    alt.Tooltip("used:Q", title="Demand [FTE]", format=",.2f"),
+    alt.Tooltip("available:Q", title="Capacity [FTE]", format=",.2f"),
+    alt.Tooltip("utilisation:Q", title="Utilisation", format=".0%"),
+    alt.Tooltip("gap:Q", title="Spare (−: short) [FTE]", format=",.2f"),
+    alt.Tooltip("over:N", title="Over-allocated"),
+]
+
+
+def _heatmap_cells(roles: pd.DataFrame, tolerance: float) -> tuple[pd.DataFrame, list[str]]:
+    """The cells of the capacity heatmap (one per role and period) and the period order."""
+    labels, order = period_labels(roles["period"])
+    used = roles["used"].astype(float).to_numpy()
+    available = roles["available"].astype(float).to_numpy()
+    share = roles["utilisation"].astype(float).to_numpy()
+    over = (used > available * (1.0 + tolerance) + 1e-9) | (np.isinf(share) & (used > 0))
+    data = pd.DataFrame(
+        {
+            "role": roles["resource"].astype(str).to_numpy(),
+            "period": labels,
+            "used": used,
+            "available": available,
+            "utilisation": np.where(np.isfinite(share), share, np.nan),
+            "gap": available - used,
+            "over": over,
+        }
+    )
+    data["shown"] = data["utilisation"].clip(upper=1.0)
+    data["text"] = [
+        ("! " if o else "") + f"{_fte(u)}/{_fte(a)}"
+        for u, a, o in zip(used, available, over, strict=True)
+    ]
+    # white text on the dark (busy) end of the blues, dark text on the light end and vermilion
+    data["dark_text"] = over | (data["shown"].fillna(0.0).to_numpy() < DARK_FROM)
+    return data, order

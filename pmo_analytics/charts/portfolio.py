@@ -107,32 +107,12 @@ def portfolio_bubble_chart(
             y=y,
             size=alt.Size("fte:Q", title="Demand [FTE × periods]", scale=size),
             color=alt.Color("category:N", title="Category", scale=category_scale(categories)),
-            tooltip=[
-                alt.Tooltip("name:N", title="Project"),
-                alt.Tooltip("project_id:N", title="Id"),
-                alt.Tooltip("business_unit:N", title="Business unit"),
-                alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("strategic_value:Q", title="Strategic value", format=".2f"),
-                alt.Tooltip("cost:Q", title=money_title("Cost", currency), format=",.0f"),
-                alt.Tooltip("fte:Q", title="Demand [FTE × periods]", format=",.1f"),
-            ],
+            tooltip=_bubble_tooltip(currency),
         )
     )
     chosen = [p for p in chosen if p in set(data["project_id"])]
     spots = _label_spots(data.set_index("project_id").loc[chosen], x_end, y_end)
-    leaders = (
-        alt.Chart(spots[spots["moved"]])
-        .mark_rule(color=NOTE_COLOUR, strokeWidth=0.7)
-        .encode(x=alt.X("cost:Q", scale=x_scale), y=alt.Y("strategic_value:Q", scale=y_scale),
-                x2="label_x:Q", y2="label_y:Q")
-    )  # fmt: skip
-    names = [
-        alt.Chart(spots[spots["align"] == align])
-        .mark_text(align=align, baseline="middle", fontSize=10, color=NOTE_COLOUR)
-        .encode(x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale),
-                text="label:N")
-        for align in ("left", "right")
-    ]  # fmt: skip
+    leaders, *names = _label_layers(spots, x_scale, y_scale)
     subtitle = "Size: demand for people; " + note if note else "Size: demand for people"
     return alt.layer(bubbles, leaders, *names).properties(
         title=alt.Title(title or "Strategic value vs cost", subtitle=subtitle),
@@ -249,14 +229,7 @@ def cost_vs_budget_chart(
             "the utilisation frame has no budget rows (resource == 'budget'): the portfolio "
             "gives no budget.csv; chart demand against capacity instead"
         )
-    budget = pd.DataFrame(
-        {
-            "period": budget["period"].astype(str).to_numpy(),
-            "cost": budget["used"].astype(float).to_numpy(),
-            "budget": budget["available"].astype(float).to_numpy(),
-        }
-    )
-    budget["share"] = budget["cost"] / budget["budget"].where(budget["budget"] > 0)
+    budget = _budget_rows(budget)
     order = budget["period"].tolist()
     x = alt.X("period:O", title="Period", sort=order, axis=alt.Axis(labelAngle=0))
     money = alt.Axis(format=MONEY_FORMAT)
@@ -300,3 +273,48 @@ def cost_vs_budget_chart(
         subtitle="Bars: planned cost · line with points: budget",
     )
     return alt.layer(bars, line).properties(title=heading, width=WIDTH, height=HEIGHT)
+
+
+def _bubble_tooltip(currency: str | None) -> list[alt.Tooltip]:
+    """Tooltip of a bubble: the project, its unit and status, value, cost and demand."""
+    return [
+        alt.Tooltip("name:N", title="Project"),
+        alt.Tooltip("project_id:N", title="Id"),
+        alt.Tooltip("business_unit:N", title="Business unit"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("strategic_value:Q", title="Strategic value", format=".2f"),
+        alt.Tooltip("cost:Q", title=money_title("Cost", currency), format=",.0f"),
+        alt.Tooltip("fte:Q", title="Demand [FTE × periods]", format=",.1f"),
+    ]
+
+
+def _label_layers(spots: pd.DataFrame, x_scale: alt.Scale, y_scale: alt.Scale) -> list[alt.Chart]:
+    """Leader lines to the labels moved off their bubble, and the labels (left and right
+    aligned)."""
+    leaders = (
+        alt.Chart(spots[spots["moved"]])
+        .mark_rule(color=NOTE_COLOUR, strokeWidth=0.7)
+        .encode(x=alt.X("cost:Q", scale=x_scale), y=alt.Y("strategic_value:Q", scale=y_scale),
+                x2="label_x:Q", y2="label_y:Q")
+    )  # fmt: skip
+    names = [
+        alt.Chart(spots[spots["align"] == align])
+        .mark_text(align=align, baseline="middle", fontSize=10, color=NOTE_COLOUR)
+        .encode(x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale),
+                text="label:N")
+        for align in ("left", "right")
+    ]  # fmt: skip
+    return [leaders, *names]
+
+
+def _budget_rows(budget: pd.DataFrame) -> pd.DataFrame:
+    """Cost, budget and the share used per period, from the utilisation's budget rows."""
+    rows = pd.DataFrame(
+        {
+            "period": budget["period"].astype(str).to_numpy(),
+            "cost": budget["used"].astype(float).to_numpy(),
+            "budget": budget["available"].astype(float).to_numpy(),
+        }
+    )
+    rows["share"] = rows["cost"] / rows["budget"].where(rows["budget"] > 0)
+    return rows

@@ -91,32 +91,7 @@ def roadmap_chart(
     """
     require_columns(schedule, _SCHEDULE_COLUMNS, "the schedule")
     chosen = schedule[schedule["selected"].astype(bool)]
-    starts = period_index(chosen["start"], "the schedule's start column")
-    finishes = period_index(chosen["finish"], "the schedule's finish column")
-    freq = starts.freqstr if len(starts) else "Q"
-    data = pd.DataFrame(
-        {
-            "project_id": chosen.index.astype(str),
-            "name": chosen["name"].astype(str).to_numpy(),
-            "category": group_labels(chosen["category"]),
-            "start": np.asarray(starts.astype(str), dtype=object),
-            "finish": np.asarray(finishes.astype(str), dtype=object),
-            "start_time": starts.start_time,
-            "end_time": (finishes + 1).start_time,
-            "start_ordinal": starts.asi8,
-        }
-    )
-    for column in ("business_unit", "status", "reason"):
-        data[column] = group_labels(chosen[column]) if column in chosen else NO_GROUP
-    data["committed"] = np.asarray(data["reason"].isin(["mandatory", "in_flight"]))
-    for column in ("status", "reason"):
-        data[column] = [human_label(v) for v in data[column]]
-    for column in ("value", "cost"):
-        data[column] = chosen[column].astype(float).to_numpy() if column in chosen else np.nan
-    data = data.sort_values(["start_ordinal", "project_id"], kind="stable").drop(
-        columns="start_ordinal"
-    )
-    data["label"] = project_labels(data["project_id"], data.set_index("project_id")["name"])
+    data, freq = _roadmap_rows(chosen)
     order = data["label"].tolist()
 
     # an explicit domain keeps the start order when layers with other data share the axis
@@ -137,55 +112,13 @@ def roadmap_chart(
             ),
             stroke=alt.condition("datum.committed", alt.value(INK_COLOUR), alt.value(None)),
             strokeWidth=alt.condition("datum.committed", alt.value(1.5), alt.value(0)),
-            tooltip=[
-                alt.Tooltip("name:N", title="Project"),
-                alt.Tooltip("project_id:N", title="Id"),
-                alt.Tooltip("category:N", title="Category"),
-                alt.Tooltip("business_unit:N", title="Business unit"),
-                alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("reason:N", title="In the plan as"),
-                alt.Tooltip("start:N", title="Start"),
-                alt.Tooltip("finish:N", title="Finish"),
-                alt.Tooltip("value:Q", title="Strategic value", format=".2f"),
-                alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
-            ],
+            tooltip=_BAR_TOOLTIP,
         )
     )
     layers: list[alt.Chart] = [bars]
     links = _dependency_links(data, dependencies)
     if links is not None and len(links):
-        dash = alt.StrokeDash(
-            "kind:N",
-            title="Dependency",
-            scale=alt.Scale(domain=list(LINK_KINDS), range=[[1, 0], [4, 3]]),
-        )
-        tooltip = [
-            alt.Tooltip("text:N", title="Dependency"),
-            alt.Tooltip("other_finish:N", title="Prerequisite finishes"),
-            alt.Tooltip("start:N", title="Dependent starts"),
-        ]
-        rules = (
-            alt.Chart(links)
-            .mark_rule(color=NOTE_COLOUR, strokeWidth=1.2)
-            .encode(
-                x=alt.X("from_time:T"),
-                x2="to_time:T",
-                y=alt.Y("from_label:N", sort=None, scale=rows),
-                y2="to_label:N",
-                strokeDash=dash,
-                tooltip=tooltip,
-            )
-        )
-        heads = (
-            alt.Chart(links)
-            .mark_point(shape="triangle-right", filled=True, size=60, color=NOTE_COLOUR, opacity=1)
-            .encode(
-                x=alt.X("to_time:T"),
-                y=alt.Y("to_label:N", sort=None, scale=rows),
-                tooltip=tooltip,
-            )
-        )
-        layers += [rules, heads]
+        layers += _link_layers(links, rows)
     subtitle = "One row per selected project; outlined: mandatory or in flight"
     if len(layers) > 1:
         subtitle += "; arrows: prerequisite → dependent project"
@@ -217,3 +150,87 @@ def _dependency_links(data: pd.DataFrame, dependencies: pd.DataFrame | None) -> 
             "text": (deps["project_id"] + " " + deps["kind"] + " " + deps["other_id"]).to_numpy(),
         }
     )
+
+
+#: Tooltip of a project's bar.
+_BAR_TOOLTIP = [
+    alt.Tooltip("name:N", title="Project"),
+    alt.Tooltip("project_id:N", title="Id"),
+    alt.Tooltip("category:N", title="Category"),
+    alt.Tooltip("business_unit:N", title="Business unit"),
+    alt.Tooltip("status:N", title="Status"),
+    alt.Tooltip("reason:N", title="In the plan as"),
+    alt.Tooltip("start:N", title="Start"),
+    alt.Tooltip("finish:N", title="Finish"),
+    alt.Tooltip("value:Q", title="Strategic value", format=".2f"),
+    alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
+]
+
+
+def _roadmap_rows(chosen: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """One row per selected project, sorted by start then id, labelled "P012 · Name"; and the
+    periods' frequency."""
+    starts = period_index(chosen["start"], "the schedule's start column")
+    finishes = period_index(chosen["finish"], "the schedule's finish column")
+    freq = starts.freqstr if len(starts) else "Q"
+    data = pd.DataFrame(
+        {
+            "project_id": chosen.index.astype(str),
+            "name": chosen["name"].astype(str).to_numpy(),
+            "category": group_labels(chosen["category"]),
+            "start": np.asarray(starts.astype(str), dtype=object),
+            "finish": np.asarray(finishes.astype(str), dtype=object),
+            "start_time": starts.start_time,
+            "end_time": (finishes + 1).start_time,
+            "start_ordinal": starts.asi8,
+        }
+    )
+    for column in ("business_unit", "status", "reason"):
+        data[column] = group_labels(chosen[column]) if column in chosen else NO_GROUP
+    data["committed"] = np.asarray(data["reason"].isin(["mandatory", "in_flight"]))
+    for column in ("status", "reason"):
+        data[column] = [human_label(v) for v in data[column]]
+    for column in ("value", "cost"):
+        data[column] = chosen[column].astype(float).to_numpy() if column in chosen else np.nan
+    data = data.sort_values(["start_ordinal", "project_id"], kind="stable").drop(
+        columns="start_ordinal"
+    )
+    data["label"] = project_labels(data["project_id"], data.set_index("project_id")["name"])
+    return data, freq
+
+
+def _link_layers(links: pd.DataFrame, rows: alt.Scale) -> list[alt.Chart]:
+    """The dependency arrows: a rule from the prerequisite's end to the dependent project's
+    start (``follows`` solid, ``requires`` dashed) and an arrow head."""
+    dash = alt.StrokeDash(
+        "kind:N",
+        title="Dependency",
+        scale=alt.Scale(domain=list(LINK_KINDS), range=[[1, 0], [4, 3]]),
+    )
+    tooltip = [
+        alt.Tooltip("text:N", title="Dependency"),
+        alt.Tooltip("other_finish:N", title="Prerequisite finishes"),
+        alt.Tooltip("start:N", title="Dependent starts"),
+    ]
+    rules = (
+        alt.Chart(links)
+        .mark_rule(color=NOTE_COLOUR, strokeWidth=1.2)
+        .encode(
+            x=alt.X("from_time:T"),
+            x2="to_time:T",
+            y=alt.Y("from_label:N", sort=None, scale=rows),
+            y2="to_label:N",
+            strokeDash=dash,
+            tooltip=tooltip,
+        )
+    )
+    heads = (
+        alt.Chart(links)
+        .mark_point(shape="triangle-right", filled=True, size=60, color=NOTE_COLOUR, opacity=1)
+        .encode(
+            x=alt.X("to_time:T"),
+            y=alt.Y("to_label:N", sort=None, scale=rows),
+            tooltip=tooltip,
+        )
+    )
+    return [rules, heads]

@@ -77,44 +77,13 @@ def frontier_chart(
     'line'
     """
     x = frontier.x
-    points = frontier.points.reset_index()
-    data = pd.DataFrame(
-        {
-            "point": points["point"].to_numpy(),
-            "level": points[x].to_numpy(dtype=float),
-            "objective": points["objective"].to_numpy(dtype=float),
-            "bound": points["bound"].to_numpy(dtype=float),
-            "gap": points["gap"].to_numpy(dtype=float),
-            "status": points["status"].astype(str).to_numpy(),
-            "n_selected": points["n_selected"].to_numpy(),
-            "spend": points["spend"].to_numpy(dtype=float),
-            "exposure": points["exposure"].to_numpy(dtype=float),
-            "entered": _steps(points["entered"]).to_numpy(),
-            "left": _steps(points["left"]).to_numpy(),
-            "mark": np.select(
-                [points["current"].to_numpy(), points["knee"].to_numpy()], ["today", "knee"], ""
-            ),
-        }
-    )
-    if "scale" in points:
-        data["scale"] = points["scale"].to_numpy(dtype=float)
+    data = _frontier_rows(frontier)
     solved = data[np.isfinite(data["objective"])]
     x_title = money_title(_AXIS_TITLES.get(x, x), currency)
     y_title = objective_title(plan_bases(frontier.plans), currency)
     x_enc = alt.X("level:Q", title=x_title, axis=alt.Axis(format=MONEY_FORMAT))
     y_enc = alt.Y("objective:Q", title=y_title, scale=alt.Scale(zero=zero))
-    tooltip = [
-        alt.Tooltip("level:Q", title=x_title, format=",.0f"),
-        *([alt.Tooltip("scale:Q", title="× today", format=".2f")] if "scale" in data else []),
-        alt.Tooltip("objective:Q", title=y_title, format=",.2f"),
-        alt.Tooltip("status:N", title="Status"),
-        alt.Tooltip("gap:Q", title="Gap to the bound", format=".1%"),
-        alt.Tooltip("n_selected:Q", title="Projects"),
-        alt.Tooltip("spend:Q", title=money_title("Spend", currency), format=",.0f"),
-        alt.Tooltip("exposure:Q", title=money_title("Exposure", currency), format=",.0f"),
-        alt.Tooltip("entered:N", title="Enter here"),
-        alt.Tooltip("left:N", title="Leave here"),
-    ]
+    tooltip = _frontier_tooltip(x_title, y_title, currency, "scale" in data)
     base = alt.Chart(solved)
     line = base.mark_line(color=PALETTE[0], interpolate="linear").encode(x=x_enc, y=y_enc)
     gaps = (
@@ -187,48 +156,12 @@ def scenario_comparison_chart(
     >>> len(scenario_comparison_chart(cmp).to_dict()["hconcat"])
     2
     """
-    table = comparison.table.reset_index()
-    base_value = float(comparison.table.loc[comparison.baseline, "objective"])
-    data = pd.DataFrame(
-        {
-            "scenario": table["scenario"].astype(str).to_numpy(),
-            "objective": table["objective"].to_numpy(dtype=float),
-            "spend": table["spend"].to_numpy(dtype=float),
-            "budget": table["budget"].to_numpy(dtype=float),
-            "status": table["status"].astype(str).to_numpy(),
-            "gap": table["gap"].to_numpy(dtype=float),
-            "n_selected": table["n_selected"].to_numpy(),
-            "entered": table["entered"].to_numpy(),
-            "left": table["left"].to_numpy(),
-            "moved": table["moved"].to_numpy(),
-            "changes": table["changes"].fillna("").astype(str).replace("", "—").to_numpy(),
-            "role": np.where(table["scenario"] == comparison.baseline, "baseline", "scenario"),
-        }
-    )
-    delta = data["objective"] - base_value
-    data["delta"] = np.where(
-        data["role"] == "baseline",
-        "baseline",
-        [f"{d:+,.1f} ({d / base_value:+.1%})" if base_value else f"{d:+,.1f}" for d in delta],
-    )
+    data = _comparison_rows(comparison)
     order = list(data["scenario"])
     value_title = objective_title(plan_bases(comparison.plans.values()), currency)
     spend_title = money_title("Spend in the horizon", currency)
     y = alt.Y("scenario:N", sort=order, title=None)
-    tooltip = [
-        alt.Tooltip("scenario:N", title="Scenario"),
-        alt.Tooltip("status:N", title="Status"),
-        alt.Tooltip("objective:Q", title=value_title, format=",.2f"),
-        alt.Tooltip("delta:N", title="Against the baseline"),
-        alt.Tooltip("gap:Q", title="Gap to the bound", format=".1%"),
-        alt.Tooltip("n_selected:Q", title="Projects"),
-        alt.Tooltip("entered:Q", title="Entered"),
-        alt.Tooltip("left:Q", title="Left"),
-        alt.Tooltip("moved:Q", title="Moved"),
-        alt.Tooltip("spend:Q", title=spend_title, format=",.0f"),
-        alt.Tooltip("budget:Q", title=money_title("Budget", currency), format=",.0f"),
-        alt.Tooltip("changes:N", title="The scenario"),
-    ]
+    tooltip = _comparison_tooltip(value_title, spend_title, currency)
     colour = alt.Color(
         "role:N",
         title=None,
@@ -266,6 +199,101 @@ def scenario_comparison_chart(
             title or "Scenarios side by side", subtitle=f"baseline: {comparison.baseline}"
         )
     )
+
+
+def _frontier_rows(frontier: Frontier) -> pd.DataFrame:
+    """One row per point of the frontier: level, objective, bound, status, what changed."""
+    x = frontier.x
+    points = frontier.points.reset_index()
+    data = pd.DataFrame(
+        {
+            "point": points["point"].to_numpy(),
+            "level": points[x].to_numpy(dtype=float),
+            "objective": points["objective"].to_numpy(dtype=float),
+            "bound": points["bound"].to_numpy(dtype=float),
+            "gap": points["gap"].to_numpy(dtype=float),
+            "status": points["status"].astype(str).to_numpy(),
+            "n_selected": points["n_selected"].to_numpy(),
+            "spend": points["spend"].to_numpy(dtype=float),
+            "exposure": points["exposure"].to_numpy(dtype=float),
+            "entered": _steps(points["entered"]).to_numpy(),
+            "left": _steps(points["left"]).to_numpy(),
+            "mark": np.select(
+                [points["current"].to_numpy(), points["knee"].to_numpy()], ["today", "knee"], ""
+            ),
+        }
+    )
+    if "scale" in points:
+        data["scale"] = points["scale"].to_numpy(dtype=float)
+    return data
+
+
+def _frontier_tooltip(
+    x_title: str, y_title: str, currency: str | None, has_scale: bool
+) -> list[alt.Tooltip]:
+    """Tooltip of a frontier point."""
+    return [
+        alt.Tooltip("level:Q", title=x_title, format=",.0f"),
+        *([alt.Tooltip("scale:Q", title="× today", format=".2f")] if has_scale else []),
+        alt.Tooltip("objective:Q", title=y_title, format=",.2f"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("gap:Q", title="Gap to the bound", format=".1%"),
+        alt.Tooltip("n_selected:Q", title="Projects"),
+        alt.Tooltip("spend:Q", title=money_title("Spend", currency), format=",.0f"),
+        alt.Tooltip("exposure:Q", title=money_title("Exposure", currency), format=",.0f"),
+        alt.Tooltip("entered:N", title="Enter here"),
+        alt.Tooltip("left:N", title="Leave here"),
+    ]
+
+
+def _comparison_rows(comparison: ScenarioComparison) -> pd.DataFrame:
+    """One row per scenario: objective, spend, budget, status, changes and the change in
+    value against the baseline in words."""
+    table = comparison.table.reset_index()
+    base_value = float(comparison.table.loc[comparison.baseline, "objective"])
+    data = pd.DataFrame(
+        {
+            "scenario": table["scenario"].astype(str).to_numpy(),
+            "objective": table["objective"].to_numpy(dtype=float),
+            "spend": table["spend"].to_numpy(dtype=float),
+            "budget": table["budget"].to_numpy(dtype=float),
+            "status": table["status"].astype(str).to_numpy(),
+            "gap": table["gap"].to_numpy(dtype=float),
+            "n_selected": table["n_selected"].to_numpy(),
+            "entered": table["entered"].to_numpy(),
+            "left": table["left"].to_numpy(),
+            "moved": table["moved"].to_numpy(),
+            "changes": table["changes"].fillna("").astype(str).replace("", "—").to_numpy(),
+            "role": np.where(table["scenario"] == comparison.baseline, "baseline", "scenario"),
+        }
+    )
+    delta = data["objective"] - base_value
+    data["delta"] = np.where(
+        data["role"] == "baseline",
+        "baseline",
+        [f"{d:+,.1f} ({d / base_value:+.1%})" if base_value else f"{d:+,.1f}" for d in delta],
+    )
+    return data
+
+
+def _comparison_tooltip(
+    value_title: str, spend_title: str, currency: str | None
+) -> list[alt.Tooltip]:
+    """Tooltip of a scenario's bars."""
+    return [
+        alt.Tooltip("scenario:N", title="Scenario"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("objective:Q", title=value_title, format=",.2f"),
+        alt.Tooltip("delta:N", title="Against the baseline"),
+        alt.Tooltip("gap:Q", title="Gap to the bound", format=".1%"),
+        alt.Tooltip("n_selected:Q", title="Projects"),
+        alt.Tooltip("entered:Q", title="Entered"),
+        alt.Tooltip("left:Q", title="Left"),
+        alt.Tooltip("moved:Q", title="Moved"),
+        alt.Tooltip("spend:Q", title=spend_title, format=",.0f"),
+        alt.Tooltip("budget:Q", title=money_title("Budget", currency), format=",.0f"),
+        alt.Tooltip("changes:N", title="The scenario"),
+    ]
 
 
 def scenario_changes_chart(
