@@ -83,6 +83,8 @@ class DevTools:
         self.session: str | None = None
         #: Resources whose failure to load does not count as a page error in :meth:`wait_for`.
         self.ignore_urls: Collection[str] = ()
+        #: What Chromium wrote to stderr, once closed.
+        self.stderr = ""
 
     def _read_message(self, deadline: float) -> dict:
         while b"\0" not in self._buffer:
@@ -197,9 +199,9 @@ class DevTools:
             os.close(self._to_browser)
             os.close(self._from_browser)
         self._stderr.seek(0)
-        text = self._stderr.read().decode(errors="replace")[-20000:]
+        self.stderr = self._stderr.read().decode(errors="replace")[-20000:]
         self._stderr.close()
-        return text
+        return self.stderr
 
 
 def console_errors(events: list[dict], *, ignore_urls: Collection[str] = ()) -> list[str]:
