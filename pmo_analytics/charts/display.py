@@ -209,6 +209,7 @@ def setup(*, theme: bool = True, interactive: bool = True, currency: str | None 
     >>> alt.renderers.active
     'pmo_analytics'
     >>> setup(currency=None)
+    >>> _ = alt.theme.enable("default")  # (the example leaves altair's theme as it was)
     """
     register_renderers()
     alt.renderers.enable(RENDERER if interactive else STATIC_RENDERER)

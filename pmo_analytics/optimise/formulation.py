@@ -36,6 +36,8 @@ ELASTIC_FAMILIES = ("budget", "total_budget", "capacity", "forced", "balance", "
 class Formulation:
     """The model in frames.
 
+    Attributes
+    ----------
     options : DataFrame indexed by (project_id, start) — one row per binary start option —
         with ``col`` (its column number), ``pos`` (start position from the horizon's first
         period), ``objective`` (coefficient), ``value`` (the project's value on the

@@ -13,10 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..charts import json_for_script
 from . import _tables as tables
-
-__all__ = ["comparison_chart", "frontier_chart", "json_for_script", "plan_charts"]
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt

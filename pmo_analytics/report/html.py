@@ -90,7 +90,7 @@ def report_html(
     >>> report_html(plan).startswith("<!DOCTYPE html>")  # doctest: +SKIP
     True
     """
-    from ..charts import chart_spec, vega_javascript
+    from ..charts import chart_spec, json_for_script, vega_javascript
 
     if explain < 0 or what_if < 0:
         raise OptionsError(
@@ -138,7 +138,7 @@ def report_html(
         "network.</footer>",
     ]
     scripts = (
-        f'<script type="application/json" id="pmo-chart-specs">{figures.json_for_script(specs)}</script>'
+        f'<script type="application/json" id="pmo-chart-specs">{json_for_script(specs)}</script>'
         f"<script>{vega_javascript()}</script><script>{figures.RENDER_JS}</script>"
         if specs
         else ""
