@@ -8,6 +8,8 @@ dependencies are found in :mod:`pmo_analytics.portfolio._dependency_cycles`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -179,10 +181,38 @@ def check_projects(
     if not horizon:
         return
 
+    window = _Window(earliest, latest, start, planned, in_flight, reversed_window, durations)
+    _check_horizon(raw, text, window, horizon, log, warnings)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Each project's window and start (period ordinals; NAT_ORDINAL where blank), what it is
+    (planned by the optimiser, in flight) and its duration [periods] (NaN where unknown)."""
+
+    earliest: np.ndarray
+    latest: np.ndarray
+    start: np.ndarray
+    planned: np.ndarray
+    in_flight: np.ndarray
+    reversed: np.ndarray
+    durations: np.ndarray
+
+
+def _check_horizon(
+    raw: RawTable,
+    text: pd.DataFrame,
+    w: _Window,
+    horizon: tuple[pd.Period, ...],
+    log: ProblemLog,
+    warnings: ProblemLog,
+) -> None:
+    """Windows and in-flight starts against the horizon; projects that fit no start in it."""
+    has_e, has_l, has_s = (v != NAT_ORDINAL for v in (w.earliest, w.latest, w.start))
     h0, h_end = horizon[0].ordinal, horizon[-1].ordinal
     span = f"{horizon[0]}..{horizon[-1]}"
-    late = planned & has_e & (earliest > h_end)
-    early = planned & has_l & (latest < h0) & ~late
+    late = w.planned & has_e & (w.earliest > h_end)
+    early = w.planned & has_l & (w.latest < h0) & ~late
     log.add_rows(
         raw, late, "earliest_start", text["earliest_start"], f"window outside the horizon {span}"
     )
@@ -191,36 +221,31 @@ def check_projects(
     )
     log.add_rows(
         raw,
-        in_flight & has_s & (start > h_end),
+        w.in_flight & has_s & (w.start > h_end),
         "start",
         text["start"],
         f"in_flight start after the horizon {span}",
     )
-    length = np.where(np.isnan(durations), 1.0, np.maximum(durations, 1.0)).astype(np.int64)
+    length = np.where(np.isnan(w.durations), 1.0, np.maximum(w.durations, 1.0)).astype(np.int64)
     warnings.add_rows(
         raw,
-        in_flight & has_s & (start + length - 1 < h0),
+        w.in_flight & has_s & (w.start + length - 1 < h0),
         "status",
         text["status"],
         f"in_flight project finished before the horizon {span}; is it completed?",
     )
-
-    first = np.maximum(np.where(has_e, earliest, h0), h0)
-    last = np.minimum(np.where(has_l, latest, h_end), h_end - length + 1)
-    no_fit = planned & ~reversed_window & ~late & ~early & (first > last)
+    first = np.maximum(np.where(has_e, w.earliest, h0), h0)
+    last = np.minimum(np.where(has_l, w.latest, h_end), h_end - length + 1)
+    no_fit = w.planned & ~w.reversed & ~late & ~early & (first > last)
     if no_fit.any():
         freq = horizon[0].freqstr
-        window_from = pd.PeriodIndex.from_ordinals(np.where(has_e, earliest, h0), freq=freq).astype(
-            "str"
-        )
-        window_to = pd.PeriodIndex.from_ordinals(np.where(has_l, latest, h_end), freq=freq).astype(
-            "str"
-        )
+        window_from = pd.PeriodIndex.from_ordinals(np.where(has_e, w.earliest, h0), freq=freq)
+        window_to = pd.PeriodIndex.from_ordinals(np.where(has_l, w.latest, h_end), freq=freq)
         rules = (
             f"cannot finish inside the horizon {span} from any start of its window "
-            + pd.Series(window_from.to_numpy(dtype=object))
+            + pd.Series(window_from.astype("str").to_numpy(dtype=object))
             + ".."
-            + pd.Series(window_to.to_numpy(dtype=object))
+            + pd.Series(window_to.astype("str").to_numpy(dtype=object))
             + " ("
             + pd.Series(length).astype("str")
             + " periods long)"
