@@ -18,7 +18,7 @@ from .formulation import Formulation
 from .options import OptimiseOptions
 from .plan import BINDING_COLUMNS, DIAGNOSIS_COLUMNS, Plan
 from .prices import empty_prices, shadow_prices
-from .reasons import exclusion_reasons, option_collisions
+from .reasons import CONFLICT_COLUMNS, best_start_conflicts, exclusion_reasons, option_collisions
 
 
 def assemble_plan(
@@ -101,6 +101,11 @@ def assemble_plan(
         else None
     )
     binding = _binding(use, collisions, why, prices) if analysed else _empty_binding()
+    conflicts = (
+        best_start_conflicts(formulation, collisions, why)
+        if analysed
+        else pd.DataFrame(columns=CONFLICT_COLUMNS)
+    )
     objective = float(objective_values.sum()) if has_solution else math.nan
     if has_solution and options.churn_penalty > 0 and options.previous_starts is not None:
         objective = float(formulation.columns["objective"].to_numpy() @ x) + formulation.constant
@@ -135,6 +140,7 @@ def assemble_plan(
         solution=solution,
         notes=tuple(notes or ()),
         timings=timings or {},
+        conflicts=conflicts,
     )
 
 

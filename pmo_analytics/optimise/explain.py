@@ -123,6 +123,20 @@ _DEPENDENCY_WORDS = {
 }
 
 
+def _best_start_facts(plan: Plan, project_id: str) -> tuple[object, pd.DataFrame]:
+    """The best start of an excluded project and what it would break: from the facts the plan
+    holds (:attr:`Plan.conflicts`) where it has them, else worked out from its model (no
+    solver either way)."""
+    conflicts = plan.conflicts
+    if conflicts is not None and plan.options.analysis:
+        mine = conflicts[conflicts["project_id"] == project_id]
+        if len(mine):
+            return mine["start"].iloc[0], mine
+    model = build_formulation(plan.portfolio, plan.options)
+    start = best_start(plan, project_id, formulation=model)
+    return start, start_conflicts(plan, project_id, start, formulation=model)
+
+
 def explain_project(plan: Plan, project_id: str) -> str:
     """Why ``project_id`` is in or out of ``plan``, in plain words (see :meth:`Plan.explain`).
 
@@ -143,8 +157,14 @@ def explain_project(plan: Plan, project_id: str) -> str:
         if project_id in candidates.index and pd.notna(row["value"])
         else None
     )
+    total = float(candidates["value"].astype(float).sum())
+    share = (
+        f"; {row['value'] / total:.1%} of the {total:,.2f} all candidates are worth together"
+        if total > 0 and pd.notna(row["value"])
+        else ""
+    )
     value_text = f"strategic value {row['value']:,.2f}" + (
-        f" (rank {rank} of {len(candidates)} candidates)" if rank else ""
+        f" (rank {rank} of {len(candidates)} candidates{share})" if rank else ""
     )
     if row["selected"]:
         duration = plan.portfolio.projects.at[project_id, "duration"]
@@ -167,9 +187,8 @@ def explain_project(plan: Plan, project_id: str) -> str:
         return f"{name} is not in the plan: it cannot finish inside the horizon from any start of its window."
     if not plan.is_solution():
         return f"{name} is not in the plan: no plan satisfies the rules ({plan.status})."
-    model = build_formulation(plan.portfolio, plan.options)
-    start = best_start(plan, project_id, formulation=model)
-    needs, rules = _blockers(start_conflicts(plan, project_id, start, formulation=model))
+    start, conflicts = _best_start_facts(plan, project_id)
+    needs, rules = _blockers(conflicts)
     if needs or rules:
         need_text = ""
         if needs:

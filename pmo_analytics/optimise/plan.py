@@ -99,6 +99,11 @@ class Plan:
     diagnosis : DataFrame
         For an infeasible run: the smallest relaxation that would make the rules hold, one
         row per relaxed limit with a plain-words ``message``; empty otherwise.
+    conflicts : DataFrame
+        What the best start of each excluded project would break in this plan (the facts
+        behind its reason): project_id, start, family, cause, resource, period, need,
+        remaining, rhs, overrun, other_id (see
+        :func:`~pmo_analytics.optimise.start_conflicts`); empty without the analysis.
     options : OptimiseOptions
     portfolio : Portfolio
         The portfolio the plan was made for.
@@ -125,6 +130,7 @@ class Plan:
     solution: pd.Series | None = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
     timings: dict = field(default_factory=dict)
+    conflicts: pd.DataFrame | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ views
     @property

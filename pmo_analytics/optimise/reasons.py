@@ -209,6 +209,39 @@ def start_conflicts(
     )
 
 
+def best_start_conflicts(
+    formulation: Formulation, collisions: pd.DataFrame, why: pd.DataFrame
+) -> pd.DataFrame:
+    """What the best start of every excluded project would break: the facts a plan keeps.
+
+    Parameters
+    ----------
+    formulation : Formulation
+        The plan's model.
+    collisions : DataFrame
+        :func:`option_collisions` of the plan.
+    why : DataFrame
+        :func:`exclusion_reasons` of the plan (its ``best_col`` per excluded project).
+
+    Returns
+    -------
+    DataFrame
+        :data:`CONFLICT_COLUMNS`, one row per row each excluded project's best start would
+        break (worst first within a project), as :func:`start_conflicts` gives them one
+        project at a time; a project whose best start fits every row has no row.
+    """
+    if why.empty:
+        return pd.DataFrame(columns=CONFLICT_COLUMNS)
+    hits = collisions[collisions["col"].isin(why["best_col"].to_numpy())]
+    hits = hits.sort_values(["project_id", "overrun"], ascending=[True, False], kind="stable")
+    start = formulation.options.reset_index().set_index("col")["start"]
+    return (
+        _with_other(formulation, hits)
+        .assign(start=start.reindex(hits["col"].to_numpy()).to_numpy())[CONFLICT_COLUMNS]
+        .reset_index(drop=True)
+    )
+
+
 def best_start(
     plan: Plan, project_id: str, *, formulation: Formulation | None = None
 ) -> pd.Period | None:
