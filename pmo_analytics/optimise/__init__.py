@@ -19,6 +19,14 @@ of a :class:`Formulation` (``with_rhs``, ``with_row``, ``with_objective``, ``wit
 from .assemble import plan_from_selection
 from .check import check_plan
 from .formulation import Formulation, build_formulation
+from .limits import (
+    LIMIT_COLUMNS,
+    NEED_COLUMNS,
+    LimitSettings,
+    limit_table,
+    limit_worth,
+    project_needs,
+)
 from .options import (
     CHECKS,
     BalanceRule,
@@ -56,4 +64,10 @@ __all__ = [
     "solve_model",
     "WhatIf",
     "what_if",
+    "LIMIT_COLUMNS",
+    "NEED_COLUMNS",
+    "LimitSettings",
+    "limit_table",
+    "limit_worth",
+    "project_needs",
 ]
