@@ -69,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "limit_worth": "optimise",
     "LimitSettings": "optimise",
     "project_needs": "optimise",
+    "value_scale": "optimise",
     "PortfolioRules": "optimise",
     "SearchSettings": "optimise",
     "build_formulation": "optimise",

@@ -26,7 +26,7 @@ from .exceptions import (
     format_problems,
 )
 from .explore import apply_scenario, read_scenario, with_scenario_name
-from .optimise import CHECKS, OptimiseOptions, optimise, option_problem
+from .optimise import CHECKS, LimitSettings, OptimiseOptions, limit_worth, optimise, option_problem
 from .portfolio import load_portfolio, portfolio_summary_text
 from .replan import read_previous_plan, replan, write_replan_outputs
 from .report import CONTRACT_FILES, EXPLAINED, PACK_FILES, write_plan_outputs
@@ -78,10 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
         "plan",
         help="choose the project mix and start periods that maximise strategic value; write "
         "the plan, report.html and plan.xlsx",
-        description="Optimise the portfolio and write summary.json, plan.csv and utilisation.csv "
-        "and the leadership pack: report.html (a self-contained page for the board) and "
-        "plan.xlsx (the same figures as formatted sheets). Options given here override the "
-        "scenario file's.",
+        description="Optimise the portfolio and write summary.json, plan.csv, utilisation.csv and "
+        "limits.csv (what one more step of each limit is worth) and the leadership pack: "
+        "report.html (a self-contained page for the board) and plan.xlsx (the same figures as "
+        "formatted sheets). Options given here override the scenario file's.",
     )
     plan.add_argument("portfolio", help="folder of CSV files or .xlsx workbook")
     plan.add_argument("--out", required=True, help="output folder (created if missing)")
@@ -103,13 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="for the report, re-solve with each of the N most valuable excluded projects "
         "forced in and say what that would cost; each takes as long as the plan (default: 0)",
     )
+    _add_limit_options(plan)
     plan.set_defaults(handler=_plan)
 
     replan = sub.add_parser(
         "replan",
         help="roll last quarter's plan forward onto the new portfolio; say what changed and why",
         description="Re-optimise against the previous plan's outputs and write the new plan "
-        "(summary.json, plan.csv, utilisation.csv, report.html, plan.xlsx) and changes.csv.",
+        "(summary.json, plan.csv, utilisation.csv, limits.csv, report.html, plan.xlsx) and "
+        "changes.csv.",
     )
     replan.add_argument("portfolio", help="the new quarter's portfolio (folder or .xlsx)")
     replan.add_argument(
@@ -142,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         "in actuals.csv)",
     )
     _add_solver_options(replan)
+    _add_limit_options(replan)
     replan.set_defaults(handler=_replan)
     return parser
 
@@ -178,6 +181,34 @@ def _add_solver_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"solver threads; 1 is reproducible run to run (default: {d['threads']})",
     )
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """How much work goes into limits.csv's gains, shared by ``plan`` and ``replan``."""
+    parser.add_argument(
+        "--limits",
+        type=_count,
+        default=10,
+        metavar="N",
+        help="re-optimise the N most promising limits with one more step each for limits.csv "
+        "and the report (default 10; 0: none)",
+    )
+    parser.add_argument(
+        "--limit-nodes",
+        type=_count,
+        default=300,
+        metavar="N",
+        help="branch-and-bound nodes each of those re-solves may search (default 300)",
+    )
+
+
+def _limit_settings(args: argparse.Namespace):
+    """The settings of limits.csv's re-solves, as ``--limits`` and ``--limit-nodes`` ask
+    (checked before any solve)."""
+    try:
+        return LimitSettings(evaluate=args.limits, node_limit=args.limit_nodes)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
 
 
 def _given(args: argparse.Namespace, names: Sequence[str]) -> dict[str, object]:
@@ -227,6 +258,7 @@ def _check_out(args: argparse.Namespace, *extra: str) -> None:
 
 def _plan(args: argparse.Namespace) -> int:
     _check_out(args)
+    settings = _limit_settings(args)
     # a broken scenario file is found before the portfolio is loaded
     scenario = read_scenario(args.scenario) if args.scenario else None
     with warnings.catch_warnings():
@@ -242,8 +274,15 @@ def _plan(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     if scenario is not None:  # options given on the command line win over the file's
         plan = with_scenario_name(plan, scenario)
-    write_plan_outputs(plan, args.out, explain=max(EXPLAINED, args.what_if), what_if=args.what_if)
-    print(plan.summary_text())
+    limits = limit_worth(plan, settings)
+    write_plan_outputs(
+        plan,
+        args.out,
+        explain=max(EXPLAINED, args.what_if),
+        what_if=args.what_if,
+        limits=limits,
+    )
+    print(plan.summary_text(limits))
     print(f"\noutputs written to {args.out}")
     if plan.status == "infeasible":
         return EXIT_INFEASIBLE
@@ -254,6 +293,7 @@ def _replan(args: argparse.Namespace) -> int:
     if args.termination_cost is not None and not args.stop_in_flight:
         raise UsageError("--termination-cost applies only with --stop-in-flight")
     _check_out(args, "changes.csv")
+    settings = _limit_settings(args)
     previous = read_previous_plan(args.previous)  # PreviousPlanError: exit 2, every problem
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -273,8 +313,9 @@ def _replan(args: argparse.Namespace) -> int:
         raise
     except ValueError as err:
         raise UsageError(str(err)) from None
-    write_replan_outputs(result, args.out)
-    print(result.plan.summary_text())
+    limits = limit_worth(result.plan, settings)
+    write_replan_outputs(result, args.out, limits=limits)
+    print(result.plan.summary_text(limits))
     print()
     print(result.summary_text())
     print(f"\noutputs written to {args.out}")

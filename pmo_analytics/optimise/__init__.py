@@ -18,14 +18,17 @@ of a :class:`Formulation` (``with_rhs``, ``with_row``, ``with_objective``, ``wit
 
 from .assemble import plan_from_selection
 from .check import check_plan
+from .explain import limits_text, objective_words
 from .formulation import Formulation, build_formulation
 from .limits import (
     LIMIT_COLUMNS,
     NEED_COLUMNS,
     LimitSettings,
+    ValueScale,
     limit_table,
     limit_worth,
     project_needs,
+    value_scale,
 )
 from .options import (
     CHECKS,
@@ -70,4 +73,8 @@ __all__ = [
     "limit_table",
     "limit_worth",
     "project_needs",
+    "ValueScale",
+    "value_scale",
+    "objective_words",
+    "limits_text",
 ]

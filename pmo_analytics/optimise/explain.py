@@ -10,6 +10,7 @@ import pandas as pd
 from .._vocab import CLOSED_STATUSES, DEPENDENCY_KINDS
 from ..exceptions import UnknownNameError
 from .formulation import build_formulation
+from .limits import ValueScale, value_scale
 from .reasons import best_start, start_conflicts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,7 +29,7 @@ def _money(v: float) -> str:
     return f"{v:,.0f}"
 
 
-def plan_summary_text(plan: Plan, *, top: int = 50) -> str:
+def plan_summary_text(plan: Plan, *, top: int = 50, limits: pd.DataFrame | None = None) -> str:
     """What the command line prints after a run: status, value, spend, the selected projects."""
     lines = []
     status = plan.status
@@ -41,6 +42,8 @@ def plan_summary_text(plan: Plan, *, top: int = 50) -> str:
     lines.append(f"status      {head}")
     if plan.is_solution():
         lines.append(f"objective   {plan.objective:,.2f} ({plan.options.value_basis})")
+        if objective_words(plan):
+            lines.append(f"            {objective_words(plan)}")
         lines.append(f"selected    {plan.n_selected} of {len(plan.schedule)} projects")
         lines.append(f"cost        {_money(plan.total_cost)} in the horizon")
     lines.append(f"solver      {plan.solver}, {plan.seconds:.1f} s")
@@ -64,30 +67,81 @@ def plan_summary_text(plan: Plan, *, top: int = 50) -> str:
         )
         if len(chosen) > top:
             lines.append(f"... and {len(chosen) - top} more (see plan.csv)")
-        binding = plan.binding.head(5)
-        if len(binding):
-            lines.append("")
-            lines.append("binding limits (most valuable first):")
-            for row in binding.itertuples(index=False):
-                price = (
-                    ""
-                    if not np.isfinite(row.shadow_price or np.nan)
-                    else f"; {_price(row.resource, row.period, row.shadow_price)}"
-                )
-                lines.append(
-                    f"  {row.resource} {row.period}: {row.used:,.2f} of {row.available:,.2f} used"
-                    f" ({row.utilisation:.0%}), keeps {row.blocked} project(s) out{price}"
-                )
+        lines.append("")
+        lines.append(
+            limits_text(plan, limits)
+            if limits is not None
+            else "what one more step of each limit is worth: limits.csv (pmo_analytics.limit_worth)"
+        )
     return "\n".join(lines)
 
 
-def _price(resource: str, period: object, price: float) -> str:
-    # shadow prices are marginal: they hold for small changes around the plan
-    if resource == "budget":
-        return f"at the margin, another 100,000 in {period} is worth about {price * 100_000:,.2f} of value"
+def objective_words(plan: Plan) -> str:
+    """The objective explained where it is not the plain value: with a churn penalty,
+    ``objective 243.53 = value 251.53 − churn penalty 8.00 (8 changed decisions × 1.00)``;
+    empty otherwise."""
+    options = plan.options
+    if not plan.is_solution() or options.churn_penalty <= 0 or options.previous_starts is None:
+        return ""
+    chosen = plan.schedule["selected"].astype(bool)
+    base = float(plan.schedule.loc[chosen, "objective_value"].astype(float).sum())
+    penalty = base - plan.objective
+    changed = int(round(penalty / options.churn_penalty))
+    basis = "value" if options.value_basis == "value" else f"{options.value_basis} value"
     return (
-        f"at the margin, one more {resource} FTE in {period} is worth about {price:,.2f} of value"
+        f"objective {plan.objective:,.2f} = {basis} {base:,.2f} − churn penalty {penalty:,.2f} "
+        f"({changed} changed decision{'s' if changed != 1 else ''} against the previous plan "
+        f"× {options.churn_penalty:,.2f} each: a project dropped, moved or newly selected)"
     )
+
+
+def _step_words(row: object) -> str:
+    if row.limit == "budget":
+        return f"{_money(row.step)} more budget"
+    return f"{row.step:,.2f} more {row.limit} FTE"
+
+
+def _gain_words(row: object, scale: ValueScale) -> str:
+    """What one step of a limit is worth, from the re-optimisation, with its proven range."""
+    share = scale.share(row.gain)
+    head = f"gains {row.gain:,.2f}" + (f" ({share})" if share and row.gain > 0 else "")
+    if abs(row.gain_high - row.gain_low) <= 1e-6 * max(1.0, abs(row.gain_high)):
+        return f"{head}, proven"
+    return f"{head}; the best plan's gain is proven to lie between {row.gain_low:,.2f} and {row.gain_high:,.2f}"
+
+
+def limits_text(plan: Plan, limits: pd.DataFrame, *, top: int = 5) -> str:
+    """The limits' worth in words (:func:`~pmo_analytics.optimise.limit_worth`'s table): the
+    ``top`` steps worth most by re-optimisation, each with its proven range and the LP
+    estimate (labelled as one), and the scale of value."""
+    scale = value_scale(plan)
+    evaluated = limits[limits["gain"].notna()]
+    evaluated = evaluated.sort_values(["gain", "gain_high"], ascending=False, kind="stable").head(
+        top
+    )
+    nodes = limits.attrs.get("node_limit")
+    effort = f", at most {nodes:,} search nodes each" if nodes else ""
+    lines = [
+        f"what one more step of a limit is worth, re-optimised from this plan{effort} "
+        f"(value: {scale.unit}; all candidates together are worth {scale.total:,.2f}):"
+    ]
+    if evaluated.empty:
+        lines.append("  no limit was re-optimised")
+    for row in evaluated.itertuples(index=False):
+        unit = "" if row.limit == "budget" else " FTE"
+        used = _money(row.used) if row.limit == "budget" else f"{row.used:,.2f}"
+        available = _money(row.available) if row.limit == "budget" else f"{row.available:,.2f}"
+        lp = "" if pd.isna(row.lp_estimate) else f"; LP estimate {row.lp_estimate:,.2f}"
+        lines.append(
+            f"  {row.limit} {row.period} ({used} of {available}{unit} used): "
+            f"{_step_words(row)} {_gain_words(row, scale)}{lp}"
+        )
+    alone = limits[limits["blocking"] != ""]
+    for row in alone.itertuples(index=False):
+        lines.append(
+            f"  {row.limit} {row.period} alone keeps out {row.blocking.replace(';', ', ')}"
+        )
+    return "\n".join(lines)
 
 
 def _blockers(conflicts: pd.DataFrame) -> tuple[list[str], list[str]]:

@@ -26,6 +26,8 @@ import pandas as pd
 
 from .._vocab import CLOSED_STATUSES
 from ..exceptions import OptionsError
+from ..parallel import run_parallel
+from ..scoring import objective_values
 from .formulation import Formulation, build_formulation
 from .options import Check
 from .solution import solve_model
@@ -283,7 +285,7 @@ def _limit_hits(plan: Plan) -> pd.DataFrame:
     overrun (need − remaining) and whether the project's best start breaks nothing else."""
     conflicts = _conflicts(plan)
     if conflicts.empty:
-        return pd.DataFrame(columns=["project_id", "limit", "period", "short", "alone"])
+        return pd.DataFrame(columns=["project_id", "limit", "period", "short", "alone", "value"])
     rows_per_project = conflicts.groupby("project_id")["family"].transform("size")
     hits = conflicts[conflicts["family"].isin(["budget", "capacity"])]
     return pd.DataFrame(
@@ -375,8 +377,6 @@ def limit_worth(
     >>> int(worth["gain"].notna().sum()) <= 2
     True
     """
-    from ..parallel import run_parallel
-
     settings = settings or LimitSettings()
     if changes:
         settings = LimitSettings(**{**settings.__dict__, **changes})
@@ -405,6 +405,7 @@ def limit_worth(
     table.loc[chosen, "gain_high"] = new_bound - current
     gains = ["gain", "gain_low", "gain_high"]
     table[gains] = table[gains].round(9) + 0.0  # no "-0.0" in the file
+    table.attrs["node_limit"] = settings.node_limit
     return table
 
 
@@ -509,3 +510,63 @@ def _resolve(task: tuple) -> tuple[float, float]:
         return best, best
     bound = solution.bound if math.isfinite(solution.bound) else math.nan
     return best, max(bound, best) if math.isfinite(bound) else math.nan
+
+
+# --------------------------------------------------------------------------- the scale of value
+@dataclass(frozen=True)
+class ValueScale:
+    """What a figure of value is measured against.
+
+    Attributes
+    ----------
+    total : float
+        What all candidates together are worth on the plan's value basis (each at its
+        earliest start for ``npv``); NaN when unknown.
+    unit : str
+        What one unit of value is, in words.
+    """
+
+    total: float
+    unit: str
+
+    def share(self, amount: float) -> str:
+        """``amount`` as a share of :attr:`total`, e.g. ``1.3% of the 384.91 all candidates
+        are worth together`` (empty when there is no total)."""
+        if not (math.isfinite(self.total) and self.total > 0 and math.isfinite(amount)):
+            return ""
+        return (
+            f"{amount / self.total:.1%} of the {self.total:,.2f} all candidates are worth together"
+        )
+
+
+def value_scale(plan: Plan) -> ValueScale:
+    """The scale of the plan's value figures: all candidates' worth and what a unit means.
+
+    Examples
+    --------
+    >>> from pmo_analytics.portfolio import generate_portfolio
+    >>> from pmo_analytics.optimise import optimise
+    >>> scale = value_scale(optimise(generate_portfolio(12, n_periods=6, n_roles=3, seed=3)))
+    >>> scale.total > 0, scale.unit.startswith("one unit")
+    (True, True)
+    """
+    portfolio = plan.portfolio
+    options = plan.options
+    candidates = portfolio.candidates()
+    values = objective_values(
+        portfolio, basis=options.value_basis, discount_rate=options.discount_rate
+    )
+    total = float(values.reindex(candidates).astype(float).fillna(0.0).sum())
+    given = portfolio.projects["value"].reindex(candidates).notna().any()
+    if options.value_basis == "npv":
+        unit = "one unit of currency of net present value at the horizon's start"
+    else:
+        source = (
+            "of the value column of projects.csv"
+            if given
+            else "of a project's weighted score on the criteria"
+        )
+        unit = f"one unit {source}" + (
+            ", times (1 − risk)" if options.value_basis == "risk_adjusted" else ""
+        )
+    return ValueScale(total, unit)

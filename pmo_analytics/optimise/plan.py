@@ -197,10 +197,10 @@ class Plan:
 
         return explain_project(self, project_id)
 
-    def summary_text(self) -> str:
-        """A short text summary, as the command line prints it."""
-
-        return plan_summary_text(self)
+    def summary_text(self, limits: pd.DataFrame | None = None) -> str:
+        """A short text summary, as the command line prints it (with ``limits``, the table of
+        :func:`~pmo_analytics.optimise.limit_worth`, what one more step of a limit is worth)."""
+        return plan_summary_text(self, limits=limits)
 
     def __repr__(self) -> str:
         return (

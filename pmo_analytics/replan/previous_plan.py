@@ -34,7 +34,6 @@ from ..portfolio import (
     parse_numbers,
     period_codes,
 )
-from ..report import plan_summary
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimise import Plan
@@ -87,6 +86,8 @@ class PreviousPlan:
         for column in ("start", "finish"):
             table[column] = pd.PeriodIndex(plan.schedule[column], freq=freq)
         table["selected"] = table["selected"].astype(bool)
+        from ..report import plan_summary  # the report (Jinja2) loads only when used
+
         return cls(table=table, summary=plan_summary(plan), source="plan in memory")
 
 

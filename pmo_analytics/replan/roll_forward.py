@@ -283,8 +283,8 @@ def write_replan_outputs(
     Returns
     -------
     Path
-        ``out_dir``: the plan outputs (summary.json, plan.csv, utilisation.csv, …) and
-        changes.csv (:data:`CHANGE_COLUMNS`; only the header when nothing changed or no plan was
+        ``out_dir``: the plan outputs (summary.json, plan.csv, utilisation.csv, limits.csv,
+        report.html and plan.xlsx — both showing what changed) and changes.csv (:data:`CHANGE_COLUMNS`; only the header when nothing changed or no plan was
         found).
 
     Examples
@@ -294,6 +294,7 @@ def write_replan_outputs(
 
     target = Path(out_dir)
     with safety.staged_directory(target) as stage:
+        plan_outputs.setdefault("changes", result.changes_table())
         write_plan_outputs(result.plan, stage, **plan_outputs)
         safety.write_csv_atomic(stage / "changes.csv", result.changes_table())
     return target

@@ -1,28 +1,32 @@
-"""The sections of the leadership report: each one a piece of escaped HTML made from a Plan.
+"""The sections of the leadership report, each prepared as plain data from a Plan.
 
-The summary (status banner, headline cards, notes, run details), the chart sections with their
-tables, the binding limits, the explanations of the most valuable projects left out, a section
-for an optional frame (scenario comparison, frontier) and the plan table. The frames come from
-:mod:`pmo_analytics.report._tables`, shared with the workbook; the page that holds the sections
-is assembled in :mod:`pmo_analytics.report.html`. Every piece of user text is escaped here.
+The summary (status banner, headline cards with the scale of value, the churn penalty of a
+replan, notes, run details), what changed against the previous plan (a replan), the chart
+sections with their tables, what one more step of each limit is worth (re-optimised, with its
+proven range; the LP estimate labelled as one) and what each excluded project would need, the
+explanations of the most valuable projects left out, a section for an optional frame (scenario
+comparison, frontier) and the plan table. Each ``*_data`` function returns a dict of text and
+numbers as text; the templates (``templates/sections.html.j2``) make the markup and escape
+every value. ``*_section`` renders one section alone (for tests and notebooks).
 """
 
 from __future__ import annotations
 
-import html
 import math
 import warnings
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..optimise import Plan
+from ..optimise import Plan, objective_words, project_needs, value_scale
 from ..optimise import what_if as what_if_of
 from . import _tables as tables
 from ._style import STATUS_COLOURS
+from ._templates import render_section
 
-_esc = html.escape
+Data = dict[str, Any]
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -49,67 +53,62 @@ def _number(value: object, kind: str, currency: str = "") -> str:
     if kind == "count":
         return f"{number:,.0f}"
     if kind == "fte":
-        return f"{number:,.1f}"
+        return f"{number:,.2f}"
     if kind == "small":
         return f"{number:.3g}"
     return f"{number:,.2f}"
 
 
-def _table(
+def table_data(
     frame: pd.DataFrame,
     columns: Sequence[tables.Column],
     *,
     currency: str = "",
     css_class: str = "",
     row_kinds: Sequence[dict[str, str]] | None = None,
-) -> str:
-    """An HTML table of ``frame``: columns as (column, header, kind), kinds overridden per row by
-    ``row_kinds`` (column → kind); every cell escaped."""
-    numeric = [k not in ("text", "bool") for _, _, k in columns]
-    head = "".join(
-        f'<th class="num">{_esc(h)}</th>' if n else f"<th>{_esc(h)}</th>"
-        for (_, h, _), n in zip(columns, numeric, strict=True)
-    )
-    opening = ['<td class="num">' if n else "<td>" for n in numeric]
-    body = []
+) -> Data:
+    """A table of ``frame`` as plain data: columns as (column, header, kind), every cell as
+    text of its kind (overridden per row by ``row_kinds``: column → kind)."""
+    head = [{"header": h, "num": k not in ("text", "bool")} for _, h, k in columns]
     cells = [frame[c].tolist() for c, _, _ in columns]
     overrides = row_kinds or [{}] * len(frame)
-    for row, override in zip(zip(*cells, strict=True), overrides, strict=True):
-        tds = "".join(
-            f"{o}{_esc(_number(v, override.get(c, k), currency))}</td>"
-            for v, (c, _, k), o in zip(row, columns, opening, strict=True)
-        )
-        body.append(f"<tr>{tds}</tr>")
-    cls = f' class="{css_class}"' if css_class else ""
-    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _list(items: Iterable[object]) -> str:
-    return '<ul class="notes">' + "".join(f"<li>{_esc(str(i))}</li>" for i in items) + "</ul>"
+    rows = [
+        [
+            _number(v, override.get(c, k), currency)
+            for v, (c, _, k) in zip(row, columns, strict=True)
+        ]
+        for row, override in zip(zip(*cells, strict=True), overrides, strict=True)
+    ]
+    return {"columns": head, "rows": rows, "css_class": css_class}
 
 
 def _section(
-    key: str, heading: str, body: str, *, lead: str = "", page: bool = False, chart_id: str = ""
-) -> str:
-    """A section; its heading, lead and the chart ``chart_id`` (drawn into a container by
-    vega-embed; its title is in the chart) are kept on one printed page."""
-    cls = ' class="page"' if page else ""
-    intro = f'<p class="lead">{_esc(lead)}</p>' if lead else ""
-    figure = (
-        f'<figure class="chart"><div class="pmo-chart" id="{chart_id}"></div></figure>'
-        if chart_id
-        else ""
-    )
-    return (
-        f'<section id="{key}"{cls}><div class="keep"><h2>{_esc(heading)}</h2>{intro}{figure}</div>'
-        f"{body}</section>"
-    )
+    kind: str,
+    key: str,
+    heading: str,
+    *,
+    lead: str = "",
+    page: bool = False,
+    chart_id: str = "",
+    **content: object,
+) -> Data:
+    """A section's data: its macro (``kind``), id, heading, lead, whether it starts a printed
+    page, the chart drawn under its heading (``chart_id``) and its content."""
+    return {
+        "kind": kind,
+        "key": key,
+        "heading": heading,
+        "lead": lead,
+        "page": page,
+        "chart_id": chart_id,
+        **content,
+    }
 
 
 # --------------------------------------------------------------------------- sections
-def summary_section(plan: Plan, currency: str) -> str:
-    """Status banner, headline cards (value, spend against budget, selection, limits in the
-    way), the diagnosis and notes where there are any, and the run details."""
+def summary_data(plan: Plan, currency: str) -> Data:
+    """Status banner, headline cards (value with its scale, spend against budget, selection,
+    tight limits), the objective explained (churn penalty), diagnosis, notes, run details."""
     colours = STATUS_COLOURS.get(plan.status, STATUS_COLOURS["not_solved"])
     items = {label: (value, kind) for label, value, kind in tables.summary_items(plan)}
     detail = {
@@ -121,121 +120,171 @@ def summary_section(plan: Plan, currency: str) -> str:
         "infeasible": "No plan satisfies every rule; the smallest relaxation is listed below.",
         "not_solved": "The solver returned no plan.",
     }.get(plan.status, "")
-    banner = (
-        f'<div class="banner" style="background:{colours[0]};border-color:{colours[1]}">'
-        f"<strong>Plan status: {_esc(str(items['Status'][0]))}</strong><br>{_esc(detail)}</div>"
-    )
     budget = tables.total_budget(plan)
     share = tables.budget_share(plan)
-    meter = ""
+    meter = None
     if np.isfinite(share):
-        over = " over" if share > 1 + 1e-9 else ""
-        meter = f'<div class="meter{over}"><span style="width:{min(share, 1.0) * 100:.1f}%"></span></div>'
+        meter = {"over": bool(share > 1 + 1e-9), "width": f"{min(share, 1.0) * 100:.1f}"}
     spend_detail = (
         f"of {_number(budget, 'money', currency)} budget ({_number(share, 'share')})"
         if np.isfinite(budget)
         else "no budget given"
     )
+    scale = value_scale(plan) if plan.is_solution() else None
+    value_detail = scale.share(plan.value) if scale else ""
+    use = plan.utilisation
+    tight = int(((use["available"] - use["used"]) <= 1e-6 * use["available"].abs().clip(1)).sum())
     cards = [
-        (
-            "Strategic value",
-            _number(plan.value, "number"),
-            f"objective {_number(plan.objective, 'number')} ({plan.options.value_basis})",
-            "",
-        ),
+        ("Strategic value", _number(plan.value, "number"), value_detail or "no plan", None),
         ("Spend vs budget", _number(plan.total_cost, "money", currency), spend_detail, meter),
-        ("Projects selected", f"{plan.n_selected}", f"of {items['Candidates'][0]} candidates", ""),
         (
-            "Limits in the way",
-            f"{len(plan.binding)}",
-            f"budget or capacity periods keeping candidates out; "
-            f"{int((plan.binding['shadow_price'].fillna(0) > 0).sum())} with a shadow price",
-            "",
+            "Projects selected",
+            f"{plan.n_selected}",
+            f"of {items['Candidates'][0]} candidates",
+            None,
+        ),
+        (
+            "Tight limits",
+            f"{tight if plan.is_solution() else 0}",
+            "budget or capacity periods used to the full",
+            None,
         ),
     ]
-    card_html = "".join(
-        f'<div class="card"><div class="label">{_esc(label)}</div>'
-        f'<div class="figure">{_esc(figure)}</div><div class="detail">{_esc(detail)}</div>{extra}</div>'
-        for label, figure, detail, extra in cards
+    objective = objective_words(plan)
+    if scale is not None:
+        objective = (objective + ". " if objective else "") + (
+            f"Value is measured in {scale.unit}; all candidates together are worth "
+            f"{scale.total:,.2f}."
+        )
+    return _section(
+        "summary",
+        "summary",
+        "Summary",
+        banner={
+            "fill": colours[0],
+            "border": colours[1],
+            "status": str(items["Status"][0]),
+            "detail": detail,
+        },
+        cards=[
+            {"label": label, "figure": figure, "detail": text, "meter": bar}
+            for label, figure, text, bar in cards
+        ],
+        objective_words=objective,
+        diagnosis=plan.diagnosis["message"].tolist() if len(plan.diagnosis) else [],
+        notes=list(plan.notes),
+        details=[(label, _number(value, kind, currency)) for label, (value, kind) in items.items()],
     )
-    rows = "".join(
-        f"<tr><th>{_esc(label)}</th><td>{_esc(_number(value, kind, currency))}</td></tr>"
-        for label, (value, kind) in items.items()
-    )
-    parts = [banner, f'<div class="cards">{card_html}</div>']
-    if len(plan.diagnosis):
-        parts.append("<h3>Why no plan satisfies the rules</h3>")
-        parts.append(_list(plan.diagnosis["message"]))
-    if plan.notes:
-        parts.append("<h3>Notes on this run</h3>")
-        parts.append(_list(plan.notes))
-    parts.append(f'<h3>Run details</h3><table class="kv"><tbody>{rows}</tbody></table>')
-    return _section("summary", "Summary", "".join(parts))
 
 
-def chart_sections(plan: Plan, chart_ids: Iterable[str], currency: str) -> str:
+def chart_data(plan: Plan, chart_ids: Iterable[str], currency: str) -> list[Data]:
     """The roadmap, the spend against budget (with its table) and the capacity sections, for
     the plan's charts among ``chart_ids``."""
     drawn = set(chart_ids)
     parts = []
     if "chart-roadmap" in drawn:
         lead = (
-            "When each selected project runs; arrows link a prerequisite to the project that "
-            "depends on it."
+            "When each selected project runs. Arrows run from a project to the one that must "
+            "follow it; a dotted line joins a project to one it requires (in the plan, "
+            "whenever it runs)."
         )
         parts.append(
-            _section("roadmap", "Roadmap", "", chart_id="chart-roadmap", lead=lead, page=True)
+            _section(
+                "chart",
+                "roadmap",
+                "Roadmap",
+                lead=lead,
+                page=True,
+                chart_id="chart-roadmap",
+                table=None,
+            )
         )
     if "chart-spend" in drawn:
-        budget = _table(
+        budget = table_data(
             tables.budget_rows(plan), tables.BUDGET_COLUMNS, currency=currency, css_class="compact"
         )
         lead = "How much of each period's budget the plan uses."
         parts.append(
-            _section("budget", "Spend against budget", budget, chart_id="chart-spend", lead=lead)
+            _section(
+                "chart",
+                "budget",
+                "Spend against budget",
+                lead=lead,
+                chart_id="chart-spend",
+                table=budget,
+            )
         )
     if "chart-capacity" in drawn:
         lead = "Which roles are stretched, and when."
-        parts.append(_section("capacity", "Capacity", "", chart_id="chart-capacity", lead=lead))
-    return "".join(parts)
+        parts.append(
+            _section(
+                "chart", "capacity", "Capacity", lead=lead, chart_id="chart-capacity", table=None
+            )
+        )
+    return parts
 
 
-def binding_section(plan: Plan, currency: str, *, top: int = 20) -> str:
-    """The ``top`` most valuable binding limits with their shadow prices (none without a
+def limits_data(plan: Plan, limits: pd.DataFrame, currency: str, *, top: int = 20) -> Data | None:
+    """What one more step of each limit is worth: the re-optimised ones first, with their
+    proven ranges and LP estimates; and what each excluded project would need (none without a
     solution)."""
     if not plan.is_solution():
-        return ""
-    binding = tables.binding_rows(plan, top=top)
-    if binding.empty:
-        body = "<p>No budget or capacity limit binds: every limit has room to spare.</p>"
-    else:
-        body = _table(
-            binding,
-            tables.BINDING_COLUMNS,
-            currency=currency,
-            row_kinds=tables.binding_kinds(binding),
+        return None
+    shown = tables.limit_rows(limits, top=top)
+    scale = value_scale(plan)
+    nodes = limits.attrs.get("node_limit")
+    evaluated = int(limits["gain"].notna().sum())
+    lead = (
+        "For the most promising budget and capacity limits, the plan was re-optimised with one "
+        "more step of the limit (1 FTE of a role; for the budget, the smallest amount that lets "
+        "a project in): the gain is the value the new plan adds over this one. Where a search "
+        "does not prove its optimum, the best plan's gain is proven to lie in the range shown. "
+        "The LP estimate (the linear relaxation's shadow price × the step) is an estimate only: "
+        "whole projects and whole people often realise less. "
+        f"Value is measured in {scale.unit}; all candidates together are worth "
+        f"{scale.total:,.2f}."
+    )
+    footnotes = []
+    if evaluated:
+        effort = f" with at most {nodes:,} search nodes each" if nodes else ""
+        footnotes.append(
+            f"{evaluated} limits re-optimised{effort}, each from this plan as its start; "
+            "other tight limits are listed without a gain."
         )
-        if len(plan.binding) > len(binding):
-            body += f'<p class="muted">The {len(binding)} most valuable of {len(plan.binding)} binding limits.</p>'
+    needs = project_needs(plan)
+    alone = limits["blocking"].ne("").sum()
+    if len(needs) and not alone:
+        footnotes.append(
+            "No limit alone keeps a project out: each project left out needs more of several "
+            "limits at once (below), so the gains above come from rearranging the plan."
+        )
     return _section(
-        "binding",
-        "Binding limits",
-        body,
-        lead="The budget and capacity limits that keep candidates out of the plan, most valuable "
-        "first. The shadow price is the strategic value one more unit of the limit would add (per "
-        "FTE for a role, per unit of currency for the budget), read from the linear relaxation: a "
-        "guide to where relief pays, not a promise.",
+        "limits",
+        "limits",
+        "What one more step of each limit is worth",
+        lead=lead,
+        table=table_data(
+            shown,
+            tables.LIMIT_TABLE_COLUMNS,
+            currency=currency,
+            row_kinds=tables.limit_kinds(shown),
+        )
+        if len(shown)
+        else None,
+        empty="No budget or capacity limit is full, and none was re-optimised.",
+        footnotes=footnotes,
+        needs=needs["text"].tolist(),
     )
 
 
-def explanations_section(plan: Plan, n: int, what_if: int, currency: str) -> str:
+def explanations_data(plan: Plan, n: int, what_if: int, currency: str) -> Data | None:
     """Why the ``n`` most valuable candidates were left out; for the first ``what_if`` of them
     also what forcing them in would cost (each re-solves the plan)."""
     if not plan.is_solution() or n <= 0:
-        return ""
+        return None
     ids = tables.top_excluded(plan, n)
     if not len(ids):
-        return ""
+        return None
     cards = []
     for i, pid in enumerate(ids):
         row = plan.schedule.loc[pid]
@@ -247,34 +296,61 @@ def explanations_section(plan: Plan, n: int, what_if: int, currency: str) -> str
             warnings.warn(f"could not explain {pid}: {err}", RuntimeWarning, stacklevel=2)
             text = f"No explanation available ({type(err).__name__}: {err})."
         cards.append(
-            f'<div class="explain"><h3>{_esc(str(pid))} {_esc(str(row["name"]))}</h3>'
-            f'<p><span class="tag">{_esc(str(row["reason"]))}</span> '
-            f"strategic value {_esc(_number(row['value'], 'number'))} · "
-            f"cost {_esc(_number(row['cost'], 'money', currency))}</p>"
-            f"<p>{_esc(text)}</p></div>"
+            {
+                "title": f"{pid} {row['name']}",
+                "reason": str(row["reason"]),
+                "value": _number(row["value"], "number"),
+                "cost": _number(row["cost"], "money", currency),
+                "text": text,
+            }
         )
     return _section(
         "excluded",
+        "excluded",
         "Valuable projects left out",
-        "".join(cards),
         lead=f"The {len(ids)} most valuable candidates not in the plan, and what keeps them out.",
+        cards=cards,
     )
 
 
-def frame_section(
+def changes_data(plan: Plan, changes: pd.DataFrame | None) -> Data | None:
+    """What changed against the previous plan (a replan's ``changes.csv``, every row)."""
+    if changes is None:
+        return None
+    rows = tables.change_rows(changes)
+    lead = (
+        f"{len(rows)} decision{'s' if len(rows) != 1 else ''} changed against the previous plan, "
+        "each with its reason."
+        if len(rows)
+        else ""
+    )
+    words = objective_words(plan)
+    if words:
+        lead += f" The {words}."
+    return _section(
+        "changes",
+        "changes",
+        "What changed",
+        lead=lead.strip(),
+        table=table_data(rows, tables.CHANGE_TABLE_COLUMNS) if len(rows) else None,
+    )
+
+
+def frame_data(
     key: str, heading: str, frame: pd.DataFrame | None, *, chart_id: str = "", lead: str = ""
-) -> str:
+) -> Data | None:
     """Any tidy frame (a scenario comparison, a frontier) as a table under its chart
     ``chart_id``, if it has one; nothing without a frame."""
     if frame is None:
-        return ""
+        return None
     flat, columns = tables.shown_frame(frame)
-    body = f'<div class="wide">{_table(flat, columns)}</div>'
-    return _section(key, heading, body, lead=lead, chart_id=chart_id)
+    return _section(
+        "frame", key, heading, lead=lead, chart_id=chart_id, table=table_data(flat, columns)
+    )
 
 
-#: Columns of the page's tables of the selected projects and of the others: who, then when (or
-#: status), what it is worth and costs, and why it is in or out.
+#: Columns of the page's tables of the selected projects and of the others: who, then when
+#: and in what status, what it is worth and costs, and why it is in or out.
 _PROJECT_COLUMNS: list[tables.Column] = [
     ("project_id", "Id", "text"),
     ("name", "Project", "text"),
@@ -284,6 +360,7 @@ _PROJECT_COLUMNS: list[tables.Column] = [
 _SIZE_COLUMNS: list[tables.Column] = [("value", "Value", "number"), ("cost", "Cost", "money")]
 _SELECTED_COLUMNS: list[tables.Column] = [
     *_PROJECT_COLUMNS,
+    ("status_text", "Status", "text"),
     ("start", "Start", "text"),
     ("finish", "Finish", "text"),
     *_SIZE_COLUMNS,
@@ -291,34 +368,56 @@ _SELECTED_COLUMNS: list[tables.Column] = [
 ]
 _OTHER_COLUMNS: list[tables.Column] = [
     *_PROJECT_COLUMNS,
-    ("status", "Status", "text"),
+    ("status_text", "Status", "text"),
     *_SIZE_COLUMNS,
     ("reason", "Why not", "text"),
 ]
 
 
-def plan_section(plan: Plan, currency: str) -> str:
+def plan_data(plan: Plan, currency: str) -> Data:
     """Every project: the selected ones by start, then the others by strategic value."""
     rows = tables.plan_rows(plan)
     chosen = rows[rows["selected"]]
     others = rows[~rows["selected"]]
-    body = f"<h3>Selected ({len(chosen)})</h3>"
-    body += (
-        _table(chosen, _SELECTED_COLUMNS, currency=currency)
-        if len(chosen)
-        else "<p>No project is selected.</p>"
-    )
-    body += f"<h3>Not in the plan ({len(others)})</h3>"
-    body += (
-        _table(others, _OTHER_COLUMNS, currency=currency)
-        if len(others)
-        else "<p>Every project is in the plan.</p>"
-    )
     return _section(
         "plan",
+        "plan",
         "The plan",
-        body,
-        lead="Every project: selected ones by start, the others by strategic value. Cost is the "
-        "project's total planned cost.",
+        lead="Every project: selected ones by start, the others by strategic value. Status is "
+        "the portfolio's (in flight, on hold, approved, proposed; mandatory where it is). Cost "
+        "is the project's total planned cost.",
         page=True,
+        n_selected=len(chosen),
+        n_others=len(others),
+        selected=table_data(chosen, _SELECTED_COLUMNS, currency=currency) if len(chosen) else None,
+        others=table_data(others, _OTHER_COLUMNS, currency=currency) if len(others) else None,
     )
+
+
+# --------------------------------------------------------------------------- one section alone
+def summary_section(plan: Plan, currency: str) -> str:
+    """The summary section's markup."""
+    return render_section(summary_data(plan, currency))
+
+
+def limits_section(plan: Plan, limits: pd.DataFrame, currency: str, *, top: int = 20) -> str:
+    """The limits section's markup (empty without a solution)."""
+    data = limits_data(plan, limits, currency, top=top)
+    return render_section(data) if data else ""
+
+
+def explanations_section(plan: Plan, n: int, what_if: int, currency: str) -> str:
+    """The explanations section's markup (empty when there is nothing to explain)."""
+    data = explanations_data(plan, n, what_if, currency)
+    return render_section(data) if data else ""
+
+
+def changes_section(plan: Plan, changes: pd.DataFrame | None) -> str:
+    """The "What changed" section's markup (empty without changes)."""
+    data = changes_data(plan, changes)
+    return render_section(data) if data else ""
+
+
+def plan_section(plan: Plan, currency: str) -> str:
+    """The plan table section's markup."""
+    return render_section(plan_data(plan, currency))

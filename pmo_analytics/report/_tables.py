@@ -74,6 +74,8 @@ def plan_rows(plan: Plan) -> pd.DataFrame:
         table[column] = table[column].astype(object).where(table[column].notna(), "")
     table["mandatory"] = table["mandatory"].fillna(False).astype(bool)
     table["selected"] = table["selected"].astype(bool)
+    words = table["status"].astype(str).str.replace("_", " ", regex=False)
+    table["status_text"] = words.where(~table["mandatory"], words + ", mandatory")
     return table.reset_index(drop=True)
 
 
@@ -174,60 +176,80 @@ def schedule_grid(plan: Plan) -> pd.DataFrame:
     return grid
 
 
-def binding_rows(plan: Plan, *, top: int | None = None) -> pd.DataFrame:
-    """The limits that bind, most valuable first, with the shadow price in words.
+def limit_rows(limits: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
+    """The limits as the pack shows them: those re-optimised first (highest gain first), then
+    the other tight ones; each with its gain's proven range and the LP estimate.
 
-    Columns: resource, period, used, available, utilisation, shadow_price (value per extra
-    FTE, or per unit of currency for the budget), blocked (excluded projects this limit keeps
-    out) and meaning (the shadow price in plain words).
+    Columns: limit, period, used, available, utilisation, tight, blocking (``, ``-separated),
+    step, gain, gain_low, gain_high, range (``0.00 – 14.99``, or ``proven`` where the gain is
+    exact), lp_estimate.
     """
-    binding = plan.binding
-    if top is not None:
-        binding = binding.head(top)
-    out = pd.DataFrame(
-        {
-            "resource": binding["resource"].astype(object).to_numpy(),
-            "period": _label(binding["period"]).to_numpy(),
-            "used": binding["used"].astype(float).to_numpy(),
-            "available": binding["available"].astype(float).to_numpy(),
-            "utilisation": binding["utilisation"].astype(float).to_numpy(),
-            "shadow_price": binding["shadow_price"].astype(float).to_numpy(),
-            "blocked": binding["blocked"].to_numpy(),
-        }
+    shown = limits[limits["gain"].notna() | limits["tight"].astype(bool)]
+    shown = shown.assign(
+        _evaluated=shown["gain"].notna(),
+        _gain=shown["gain"].fillna(-np.inf),
+        _high=shown["gain_high"].fillna(-np.inf),
+    ).sort_values(
+        ["_evaluated", "_gain", "_high", "limit", "period"],
+        ascending=[False, False, False, True, True],
+        kind="stable",
     )
-    out["meaning"] = [
-        _price_words(r, p) for r, p in zip(out["resource"], out["shadow_price"], strict=True)
+    if top is not None:
+        shown = shown.head(top)
+    exact = (shown["gain_high"] - shown["gain_low"]).abs() <= 1e-6 * np.maximum(
+        1.0, shown["gain_high"].abs()
+    )
+    ranges = [
+        "" if pd.isna(low) else ("proven" if same else f"{low:,.2f} – {high:,.2f}")
+        for low, high, same in zip(shown["gain_low"], shown["gain_high"], exact, strict=True)
     ]
+    out = shown[[c for c in shown.columns if not c.startswith("_")]].reset_index(drop=True)
+    out["blocking"] = out["blocking"].str.replace(";", ", ", regex=False)
+    out["range"] = ranges
     return out
 
 
-#: The columns of :func:`binding_rows` as the pack shows them (kinds of role rows; see
-#: :func:`binding_kinds` for the budget's).
-BINDING_COLUMNS: list[Column] = [
-    ("resource", "Limit", "text"),
+#: The columns of :func:`limit_rows` as the pack shows them (kinds of role rows; see
+#: :func:`limit_kinds` for the budget's).
+LIMIT_TABLE_COLUMNS: list[Column] = [
+    ("limit", "Limit", "text"),
     ("period", "Period", "text"),
-    ("used", "Used", "number"),
-    ("available", "Available", "number"),
+    ("used", "Used", "fte"),
+    ("available", "Available", "fte"),
     ("utilisation", "Utilisation", "share"),
-    ("blocked", "Projects kept out", "count"),
-    ("shadow_price", "Shadow price (value per unit)", "number"),
-    ("meaning", "What more would be worth", "text"),
+    ("blocking", "Keeps out alone", "text"),
+    ("step", "One step", "fte"),
+    ("gain", "Gain of the step (re-optimised)", "number"),
+    ("range", "Proven range of the gain", "text"),
+    ("lp_estimate", "LP estimate of the step", "number"),
 ]
 
 
-def binding_kinds(binding: pd.DataFrame) -> list[dict[str, str]]:
-    """Per row of :func:`binding_rows`, the kinds that differ from :data:`BINDING_COLUMNS`:
-    budget rows are money, and their price per unit of currency is a small number."""
-    money = {"used": "money", "available": "money", "shadow_price": "small"}
-    return [money if r == "budget" else {} for r in binding["resource"]]
+def limit_kinds(limits: pd.DataFrame) -> list[dict[str, str]]:
+    """Per row of :func:`limit_rows`, the kinds that differ from :data:`LIMIT_TABLE_COLUMNS`:
+    budget rows are money."""
+    money = {"used": "money", "available": "money", "step": "money"}
+    return [money if r == "budget" else {} for r in limits["limit"]]
 
 
-def _price_words(resource: str, price: float) -> str:
-    if not np.isfinite(price) or price <= 0:
-        return "no value from more of it alone"
-    if resource == "budget":
-        return f"100,000 more is worth about {price * 100_000:,.2f} of value"
-    return f"one more {resource} FTE is worth about {price:,.2f} of value"
+#: Columns of ``changes.csv`` as the pack shows them.
+CHANGE_TABLE_COLUMNS: list[Column] = [
+    ("project_id", "Project", "text"),
+    ("name", "Name", "text"),
+    ("change", "Change", "text"),
+    ("previous_start", "Previous start", "text"),
+    ("start", "Start", "text"),
+    ("reason", "Reason", "text"),
+]
+
+
+def change_rows(changes: pd.DataFrame) -> pd.DataFrame:
+    """Every row of ``changes.csv``, the change in words (``pulled_forward`` → ``pulled
+    forward``), blanks as empty text."""
+    out = changes.reindex(columns=[c for c, _, _ in CHANGE_TABLE_COLUMNS]).copy()
+    out = out.astype(object).where(out.notna(), "")
+    out["change"] = out["change"].astype(str).str.replace("_", " ", regex=False)
+    return out.reset_index(drop=True)
 
 
 def column_kind(values: pd.Series) -> str:

@@ -1,5 +1,5 @@
-"""The outputs of a plan run (CONTRACT.md): summary.json, plan.csv, utilisation.csv, and the
-leadership pack beside them: report.html and plan.xlsx.
+"""The outputs of a plan run (CONTRACT.md): summary.json, plan.csv, utilisation.csv,
+limits.csv, and the leadership pack beside them: report.html and plan.xlsx.
 
 Written together and atomically: every file is staged beside the output folder and moved in
 only when all were written, so a failed run leaves the folder as it was. Text that a
@@ -14,17 +14,15 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from .. import safety
-from ..optimise import Plan
+from ..optimise import LIMIT_COLUMNS, LimitSettings, Plan, limit_worth
 from . import html, workbook
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
 #: The contract files, always written.
-CONTRACT_FILES = ("summary.json", "plan.csv", "utilisation.csv")
+CONTRACT_FILES = ("summary.json", "plan.csv", "utilisation.csv", "limits.csv")
 #: The leadership pack, written unless ``pack=False``.
 PACK_FILES = ("report.html", "plan.xlsx")
 #: How many of the most valuable excluded projects the report explains by default.
@@ -41,6 +39,8 @@ def write_plan_outputs(
     explain: int = EXPLAINED,
     what_if: int = 0,
     currency: str = "",
+    limits: pd.DataFrame | LimitSettings | None = None,
+    changes: pd.DataFrame | None = None,
 ) -> Path:
     """Write the outputs of ``plan`` to ``out_dir``: the contract files and the leadership pack.
 
@@ -60,12 +60,20 @@ def write_plan_outputs(
         :func:`pmo_analytics.report.report_html`).
     currency : str
         Symbol shown before money amounts in the pack, e.g. ``"€"``.
+    limits : DataFrame or LimitSettings, optional
+        What one more step of each limit is worth: the table of
+        :func:`pmo_analytics.limit_worth`, or the settings to work it out with (default
+        :class:`~pmo_analytics.optimise.LimitSettings`); written as limits.csv and shown in
+        the pack.
+    changes : DataFrame, optional
+        A replan's changes.csv table, shown in the pack ("What changed", the Changes sheet).
 
     Returns
     -------
     Path
-        ``out_dir``, holding summary.json, plan.csv, utilisation.csv (CONTRACT.md) and, with
-        ``pack``, report.html and plan.xlsx. Nothing is replaced unless every file was written.
+        ``out_dir``, holding summary.json, plan.csv, utilisation.csv, limits.csv (CONTRACT.md)
+        and, with ``pack``, report.html and plan.xlsx. Nothing is replaced unless every file was
+        written.
 
     Examples
     --------
@@ -74,15 +82,18 @@ def write_plan_outputs(
     >>> out = write_plan_outputs(optimise(generate_portfolio(8, n_periods=4, n_roles=2, seed=1)),
     ...                          pathlib.Path(tempfile.mkdtemp()) / "plan", pack=False)
     >>> sorted(p.name for p in out.iterdir())
-    ['plan.csv', 'summary.json', 'utilisation.csv']
+    ['limits.csv', 'plan.csv', 'summary.json', 'utilisation.csv']
     """
     target = Path(out_dir)
+    if not isinstance(limits, pd.DataFrame):
+        limits = limit_worth(plan, limits)
     with safety.staged_directory(target) as stage:
         safety.write_text_atomic(stage / "summary.json", summary_json(plan))
         table = plan.plan_table()
         table["selected"] = table["selected"].map({True: "true", False: "false"})
         safety.write_csv_atomic(stage / "plan.csv", table)
         safety.write_csv_atomic(stage / "utilisation.csv", plan.utilisation_table())
+        safety.write_csv_atomic(stage / "limits.csv", limits_table(limits))
         if pack:
             html.write_report(
                 plan,
@@ -92,6 +103,8 @@ def write_plan_outputs(
                 explain=explain,
                 what_if=what_if,
                 currency=currency,
+                limits=limits,
+                changes=changes,
             )
             workbook.write_workbook(
                 plan,
@@ -99,8 +112,20 @@ def write_plan_outputs(
                 comparison=comparison,
                 frontier=frontier,
                 currency=currency,
+                limits=limits,
+                changes=changes,
             )
     return target
+
+
+def limits_table(limits: pd.DataFrame) -> pd.DataFrame:
+    """The ``limits.csv`` table: :data:`~pmo_analytics.optimise.LIMIT_COLUMNS`, tight as
+    true/false, figures rounded to 6 decimals (blank where not evaluated)."""
+    out = limits[LIMIT_COLUMNS].copy()
+    out["tight"] = out["tight"].map({True: "true", False: "false"})
+    numbers = [c for c in LIMIT_COLUMNS if c not in ("limit", "period", "tight", "blocking")]
+    out[numbers] = out[numbers].astype(float).round(6) + 0.0
+    return out
 
 
 def plan_summary(plan: Plan) -> dict:

@@ -1,8 +1,10 @@
 """The leadership workbook: ``plan.xlsx``, formatted sheets of one plan.
 
 Sheets: Summary, Plan, Schedule (project × period grid, the periods each selected project runs
-filled in its category's colour, holding that period's cost), Utilisation, Budget, Binding
-limits, and — where given — Scenarios and Frontier; Diagnosis for a plan without a solution.
+filled in its category's colour, holding that period's cost), Utilisation, Budget, Limits (every
+row of ``limits.csv``: what one more step of each limit is worth), and — where given — Changes
+(every row of a replan's ``changes.csv``), Scenarios and Frontier; Diagnosis for a plan without
+a solution.
 Every sheet has a styled header row, frozen panes, an auto filter, number formats and column
 widths. Cells hold values, never formulas: text a spreadsheet would run as a formula is
 neutralised with a leading apostrophe (:mod:`pmo_analytics.safety`), numbers stay numbers. The
@@ -24,6 +26,7 @@ import pandas as pd
 
 from .. import safety
 from ..exceptions import OptionsError
+from ..optimise import limit_table
 from . import _tables as tables
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +41,8 @@ SHEETS = (
     "Schedule",
     "Utilisation",
     "Budget",
-    "Binding limits",
+    "Limits",
+    "Changes",
     "Scenarios",
     "Frontier",
     "Diagnosis",
@@ -321,14 +325,37 @@ def _budget_sheet(book: _Book, plan: Plan) -> None:
             cell.number_format = book.formats[kind]
 
 
-def _binding_sheet(book: _Book, plan: Plan) -> None:
-    frame = tables.binding_rows(plan)
+#: Columns of the Limits sheet: every column of ``limits.csv``.
+LIMIT_SHEET_COLUMNS: list[tables.Column] = [
+    ("limit", "Limit", "text"),
+    ("period", "Period", "text"),
+    ("used", "Used", "fte"),
+    ("available", "Available", "fte"),
+    ("utilisation", "Utilisation", "share"),
+    ("tight", "Tight", "bool"),
+    ("blocking", "Keeps out alone", "text"),
+    ("step", "Step", "fte"),
+    ("gain", "Gain of the step (re-optimised)", "number"),
+    ("gain_low", "Gain proven at least", "number"),
+    ("gain_high", "Gain proven at most", "number"),
+    ("lp_estimate", "LP estimate of the step", "number"),
+]
+
+
+def _limits_sheet(book: _Book, limits: pd.DataFrame) -> None:
+    """Every row of limits.csv, in its order; budget rows in money."""
+    frame = limits.reset_index(drop=True)
     book.table(
-        book.sheet("Binding limits"),
+        book.sheet("Limits"),
         frame,
-        tables.BINDING_COLUMNS,
-        row_formats=tables.binding_kinds(frame),
+        LIMIT_SHEET_COLUMNS,
+        row_formats=tables.limit_kinds(frame),
     )
+
+
+def _changes_sheet(book: _Book, changes: pd.DataFrame) -> None:
+    """Every row of a replan's changes.csv."""
+    book.table(book.sheet("Changes"), tables.change_rows(changes), tables.CHANGE_TABLE_COLUMNS)
 
 
 def _frame_sheet(book: _Book, name: str, frame: pd.DataFrame) -> None:
@@ -344,15 +371,20 @@ def workbook_bytes(
     comparison: pd.DataFrame | None = None,
     frontier: pd.DataFrame | None = None,
     currency: str = "",
+    limits: pd.DataFrame | None = None,
+    changes: pd.DataFrame | None = None,
 ) -> bytes:
     """The leadership workbook of ``plan`` as .xlsx bytes (see :func:`write_workbook`)."""
+
     book = _Book(currency)
     _summary_sheet(book, plan)
     _plan_sheet(book, plan)
     _schedule_sheet(book, plan)
     _utilisation_sheet(book, plan)
     _budget_sheet(book, plan)
-    _binding_sheet(book, plan)
+    _limits_sheet(book, limits if limits is not None else limit_table(plan))
+    if changes is not None:
+        _changes_sheet(book, changes)
     if comparison is not None:
         _frame_sheet(book, "Scenarios", tables.as_frame(comparison, "table"))
     if frontier is not None:
@@ -369,6 +401,8 @@ def write_workbook(
     comparison: pd.DataFrame | None = None,
     frontier: pd.DataFrame | None = None,
     currency: str = "",
+    limits: pd.DataFrame | None = None,
+    changes: pd.DataFrame | None = None,
 ) -> Path:
     """Write the leadership workbook of ``plan`` to ``path`` (.xlsx), atomically.
 
@@ -385,6 +419,11 @@ def write_workbook(
         the Frontier sheet.
     currency : str
         Symbol shown before money amounts, e.g. ``"€"`` (default none: ``#,##0``).
+    limits : DataFrame, optional
+        The table of :func:`pmo_analytics.limit_worth` (default: :func:`~pmo_analytics.
+        optimise.limit_table`, the limits without re-optimised gains).
+    changes : DataFrame, optional
+        A replan's ``changes.csv`` table, written as the Changes sheet.
 
     Returns
     -------
@@ -393,8 +432,8 @@ def write_workbook(
         periods: each period's cost [currency] where the project runs, filled in its category's
         colour), Utilisation (resource, period, used, available, utilisation; cells at or over
         the limit filled), Budget (per period: budget, spend, remaining, share and spend per
-        category [currency], with a total row), Binding limits (with shadow prices), then
-        Scenarios, Frontier and Diagnosis where there is something to show.
+        category [currency], with a total row), Limits (every row of limits.csv), then
+        Changes, Scenarios, Frontier and Diagnosis where there is something to show.
 
     Examples
     --------
@@ -407,6 +446,13 @@ def write_workbook(
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise OptionsError(f"the workbook must be an .xlsx file, not {target.name!r}")
-    data = workbook_bytes(plan, comparison=comparison, frontier=frontier, currency=currency)
+    data = workbook_bytes(
+        plan,
+        comparison=comparison,
+        frontier=frontier,
+        currency=currency,
+        limits=limits,
+        changes=changes,
+    )
     safety.write_bytes_atomic(target, data)
     return target

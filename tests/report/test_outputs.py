@@ -58,8 +58,35 @@ def test_contract_files_and_the_pack_are_written(plan, outputs):
         "Schedule",
         "Utilisation",
         "Budget",
-        "Binding limits",
+        "Limits",
     ]
+
+
+def test_limits_csv_has_the_contract_columns_and_tight_rows_are_full(plan, outputs):
+    back = pd.read_csv(outputs / "limits.csv", dtype=str, keep_default_na=False)
+    assert back.columns.tolist() == [
+        "limit",
+        "period",
+        "used",
+        "available",
+        "utilisation",
+        "tight",
+        "blocking",
+        "step",
+        "gain",
+        "gain_low",
+        "gain_high",
+        "lp_estimate",
+    ]
+    assert len(back) == len(plan.utilisation)
+    assert set(back["tight"]) <= {"true", "false"}
+    tight = back[back["tight"] == "true"]
+    assert (tight["used"].astype(float) == tight["available"].astype(float)).all()
+    evaluated = back[back["gain"] != ""]
+    assert 0 < len(evaluated) <= 10  # the default: the 10 most promising limits
+    low, gain, high = (evaluated[c].astype(float) for c in ("gain_low", "gain", "gain_high"))
+    assert (low <= high + 1e-9).all() and (gain >= -1e-9).all()
+    assert (back[back["gain"] == ""][["gain_low", "gain_high"]] == "").all().all()
 
 
 def test_pack_can_be_skipped(plan, tmp_path):

@@ -1,11 +1,13 @@
-"""The sections of report.html: the summary's figures, the plan table, the binding limits and the
-explanations of the most valuable projects left out, each made from a real plan.
+"""The sections of report.html: the summary's figures, the plan table, what one more step of each
+limit is worth, what changed at a replan and the explanations of the most valuable projects
+left out, each made from a real plan (rendered through the real templates).
 
 (The page that holds them is tested in test_report_html.py.)
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -13,8 +15,8 @@ from report_helpers import nasty_plan, text_of
 
 import pmo_analytics as pa
 from pmo_analytics.report._sections import (
-    binding_section,
     explanations_section,
+    limits_section,
     plan_section,
     summary_section,
 )
@@ -23,6 +25,11 @@ from pmo_analytics.report._sections import (
 @pytest.fixture(scope="module")
 def plan() -> pa.Plan:
     return nasty_plan()
+
+
+@pytest.fixture(scope="module")
+def limits(plan):
+    return pa.limit_worth(plan, evaluate=4, node_limit=50)
 
 
 def test_summary_shows_status_value_spend_and_selection(plan):
@@ -39,22 +46,49 @@ def test_summary_shows_status_value_spend_and_selection(plan):
     )
 
 
-def test_plan_table_and_binding_limits(plan):
-    page = plan_section(plan, "") + binding_section(plan, "")
+def test_summary_gives_value_its_scale(plan):
+    visible = html.unescape(text_of(summary_section(plan, "")))
+    scale = pa.value_scale(plan)
+    assert f"{plan.value / scale.total:.1%} of the {scale.total:,.2f} all candidates" in visible
+    assert f"Value is measured in {scale.unit}" in visible
+
+
+def test_plan_table_shows_every_project_and_its_status(plan):
+    page = plan_section(plan, "")
     visible = text_of(page)
     for pid in plan.schedule.index:
         assert re.search(rf"<td>{pid}</td>", page), pid
     assert f"Selected ({plan.n_selected})" in visible
     assert f"Not in the plan ({len(plan.schedule) - plan.n_selected})" in visible
-    top = plan.binding.iloc[0]
-    assert f"one more {top['resource']} FTE is worth about {top['shadow_price']:,.2f}" in visible
+    selected = page.split("Not in the plan")[0]
+    for pid, row in plan.schedule[plan.schedule["selected"]].iterrows():
+        words = row["status"].replace("_", " ") + (", mandatory" if row["mandatory"] else "")
+        assert re.search(rf"<td>{pid}</td>.*?<td>{words}</td>", selected), (pid, words)
+    assert "<th>Status</th>" in selected
 
 
-def test_binding_limits_show_the_most_valuable_first_and_say_how_many_more(plan):
-    assert len(plan.binding) > 1, "the fixture must have several binding limits"
-    section = binding_section(plan, "", top=1)
-    assert section.count("<tr>") == 2  # the header and one limit
-    assert f"The 1 most valuable of {len(plan.binding)} binding limits." in section
+def test_limits_show_the_re_optimised_gain_its_range_and_the_lp_estimate(plan, limits):
+    section = limits_section(plan, limits, "")
+    visible = html.unescape(text_of(section))
+    evaluated = limits[limits["gain"].notna()].sort_values("gain", ascending=False)
+    assert len(evaluated) > 0
+    for header in ("Gain of the step (re-optimised)", "Proven range of the gain", "LP estimate"):
+        assert header in visible
+    body = section.split("<tbody>")[1]
+    first = body.split("</tr>")[0]
+    top = evaluated.iloc[0]
+    assert f"<td>{top['limit']}</td><td>{top['period']}</td>" in first
+    assert f"{top['gain']:,.2f}" in first
+    assert "estimate" in visible and "shadow price" in visible
+    assert f"all candidates together are worth {pa.value_scale(plan).total:,.2f}" in visible
+    for text in pa.project_needs(plan)["text"]:
+        assert text in visible
+
+
+def test_no_limit_section_without_a_plan():
+    portfolio = pa.generate_portfolio(10, n_periods=5, n_roles=2, seed=5, mandatory_share=0.3)
+    plan = pa.optimise(portfolio, budget=1000)
+    assert limits_section(plan, pa.limit_worth(plan), "") == ""
 
 
 def test_explanations_of_the_most_valuable_excluded(plan):
@@ -66,7 +100,7 @@ def test_explanations_of_the_most_valuable_excluded(plan):
     assert section.count('class="explain"') == len(top)
     for pid in top:
         text = plan.explain(pid)
-        assert text.replace("&", "&amp;") in section.replace("&#x27;", "'").replace("&quot;", '"')
+        assert text in html.unescape(section)
 
 
 def test_what_if_re_solves_for_the_first_explanations(plan):

@@ -48,7 +48,7 @@ def test_sheets_in_order(book):
         "Schedule",
         "Utilisation",
         "Budget",
-        "Binding limits",
+        "Limits",
         "Scenarios",
         "Frontier",
     ]
@@ -146,19 +146,39 @@ def test_utilisation_and_budget_sheets_match_the_plan(plan, book):
     )
 
 
-def test_binding_sheet_lists_the_limits_with_shadow_prices(plan, book):
-    header, *body = rows(book["Binding limits"])
-    assert "Shadow price (value per unit)" in header
-    assert len(body) == len(plan.binding)
-    col = header.index("Shadow price (value per unit)")
-    np.testing.assert_allclose([r[col] for r in body], plan.binding["shadow_price"].fillna(0))
-    sheet = book["Binding limits"]
+def test_limits_sheet_holds_every_row_of_limits_csv(plan, book):
+    header, *body = rows(book["Limits"])
+    assert header[:2] == ("Limit", "Period") and "LP estimate of the step" in header
+    table = pa.limit_worth(plan, evaluate=0)  # write_workbook's default: no re-optimisation
+    assert len(body) == len(table) == len(plan.utilisation)
+    col = {h: i for i, h in enumerate(header)}
+    assert [r[col["Limit"]] for r in body] == table["limit"].tolist()
+    assert [r[col["Tight"]] for r in body] == table["tight"].tolist()
+    np.testing.assert_allclose(
+        [r[col["Used"]] for r in body], table["used"].astype(float), rtol=1e-12
+    )
+    sheet = book["Limits"]
     for i, row in enumerate(body, start=2):
         money = row[0] == "budget"
         assert sheet.cell(row=i, column=3).number_format == ("#,##0" if money else "#,##0.00")
-        assert sheet.cell(row=i, column=col + 1).number_format == (
-            "0.00E+00" if money else "#,##0.00"
-        )
+
+
+def test_changes_sheet_holds_every_change(plan, tmp_path):
+    changes = pd.DataFrame(
+        {
+            "project_id": ["P1", "P2"],
+            "name": ["=SUM(A1)", "B"],
+            "change": ["pulled_forward", "dropped"],
+            "previous_start": ["2027Q2", "2027Q3"],
+            "start": ["2027Q1", ""],
+            "reason": ["room is free earlier now", "needs 1.25 Dev FTE"],
+        }
+    )
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(plan, changes=changes)))
+    header, *body = rows(book["Changes"])
+    assert header == ("Project", "Name", "Change", "Previous start", "Start", "Reason")
+    assert [r[0] for r in body] == ["P1", "P2"]
+    assert body[0][1] == "'=SUM(A1)" and body[0][2] == "pulled forward" and body[1][4] is None
 
 
 def test_every_sheet_is_formatted(book):
