@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from replan_helpers import next_quarter, without_derived
@@ -98,7 +101,44 @@ def test_a_quarter_on_with_churn_penalty_and_stopping(quarters, tmp_path, capsys
     assert (still_running[still_running["selected"] == "true"]["start"] == h0).all()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["horizon"][0] == str(quarters["portfolio"].horizon[1])
-    assert "change(s) against the previous plan" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "change(s) against the previous plan" in printed
+    assert_the_pack_shows_the_changes(out, changes, summary, printed)
+
+
+def assert_the_pack_shows_the_changes(out: Path, changes, summary: dict, printed: str) -> None:
+    """report.html's "What changed" and plan.xlsx's Changes sheet list every row of
+    changes.csv; the headline explains the churn penalty; limits.csv is beside them."""
+    assert len(changes) > 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="changes">') :]
+    section = html.unescape(section[: section.index("</section>")])
+    rows = re.findall(r"<tr>(.*?)</tr>", section)[1:]
+    assert len(rows) == len(changes)
+    for row, change in zip(rows, changes.itertuples(index=False), strict=True):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        assert cells == [
+            change.project_id,
+            change.name,
+            change.change.replace("_", " "),
+            change.previous_start,
+            change.start,
+            change.reason,
+        ]
+    book = openpyxl.load_workbook(out / "plan.xlsx")
+    sheet = list(book["Changes"].iter_rows(values_only=True))
+    assert sheet[0] == ("Project", "Name", "Change", "Previous start", "Start", "Reason")
+    assert [r[0] for r in sheet[1:]] == changes["project_id"].tolist()
+    assert [r[5] for r in sheet[1:]] == changes["reason"].tolist()
+    # the objective = value − churn penalty × changed decisions, said in both places
+    penalty = summary["value"] - summary["objective"]
+    words = (
+        f"objective {summary['objective']:,.2f} = value {summary['value']:,.2f} − churn penalty "
+        f"{penalty:,.2f} ({round(penalty / 2)} changed decision"
+    )
+    assert words in section and words in printed
+    assert (out / "limits.csv").is_file()
+    assert "what one more step of a limit is worth" in printed
 
 
 def test_a_broken_previous_plan_is_bad_input_and_writes_nothing(quarters, tmp_path, capsys):
