@@ -193,12 +193,12 @@ DEPENDENCIES = [
     ("P056", "P046", "requires"),  # MLOps trains on the data platform
     ("P071", "P046", "requires"),  # BCBS 239 lineage is built on the data platform
     ("P060", "P046", "requires"),  # workforce analytics on the data platform
-    ("P031", "P040", "requires"),  # the portal calls services through the API gateway
-    ("P038", "P040", "requires"),  # open banking APIs are published on the gateway
     ("P065", "P047", "requires"),  # real-time fraud scoring consumes the event stream
     ("P014", "P001", "requires"),  # Coupa integrates with S/4HANA
     ("P076", "P011", "requires"),  # a GenAI assistant only under AI Act governance
     ("P076", "P056", "requires"),  # ... and deployed through MLOps
+    ("P031", "P040", "follows"),  # the portal calls its services through the gateway: once it runs
+    ("P038", "P040", "follows"),  # open banking APIs are published on the gateway once it runs
     ("P029", "P007", "follows"),  # CRM consolidation after identity & access modernisation
     ("P030", "P007", "follows"),
     ("P013", "P001", "follows"),  # close automation once S/4HANA is live

@@ -62,7 +62,8 @@ def roadmap_chart(
         The portfolio's dependencies (project_id, other_id, kind). Each ``follows`` or
         ``requires`` link between two selected projects is drawn as a rule from the end of
         the prerequisite (other_id) to the start of the dependent project, ending in an
-        arrow head; ``follows`` solid, ``requires`` dashed.
+        arrow head; a ``requires`` link (no order in time) as a dashed vertical line joining
+        the two rows at the later of their starts.
     title : str, optional
         Chart title (default: "Roadmap of the selected projects").
     row_height : int
@@ -121,13 +122,14 @@ def roadmap_chart(
         layers += _link_layers(links, rows)
     subtitle = "One row per selected project; outlined: mandatory or in flight"
     if len(layers) > 1:
-        subtitle += "; arrows: prerequisite → dependent project"
+        subtitle += "; arrows: prerequisite → project that follows it; dashed: requires"
     heading = alt.Title(title or "Roadmap of the selected projects", subtitle=subtitle)
     return alt.layer(*layers).properties(title=heading, width=WIDTH, height=alt.Step(row_height))
 
 
 def _dependency_links(data: pd.DataFrame, dependencies: pd.DataFrame | None) -> pd.DataFrame | None:
-    """follows/requires links between two drawn projects: from the other's end to the start."""
+    """follows/requires links between two drawn projects: follows from the other's end to the
+    start, requires straight across at the later start."""
     if dependencies is None:
         return None
     require_columns(dependencies, _DEPENDENCY_COLUMNS, "the dependencies frame")
@@ -136,6 +138,10 @@ def _dependency_links(data: pd.DataFrame, dependencies: pd.DataFrame | None) -> 
     deps = deps[deps["project_id"].isin(bars.index) & deps["other_id"].isin(bars.index)]
     mine = bars.loc[deps["project_id"]]
     theirs = bars.loc[deps["other_id"]]
+    # follows runs from the prerequisite's end to the start; requires says nothing of time, so
+    # it is a vertical line at the later of the two starts, never running back in time
+    follows = (deps["kind"] == "follows").to_numpy()
+    together = np.maximum(mine["start_time"].to_numpy(), theirs["start_time"].to_numpy())
     return pd.DataFrame(
         {
             "project_id": deps["project_id"].astype(str).to_numpy(),
@@ -143,8 +149,8 @@ def _dependency_links(data: pd.DataFrame, dependencies: pd.DataFrame | None) -> 
             "kind": deps["kind"].astype(str).to_numpy(),
             "from_label": theirs["label"].to_numpy(),
             "to_label": mine["label"].to_numpy(),
-            "from_time": theirs["end_time"].to_numpy(),
-            "to_time": mine["start_time"].to_numpy(),
+            "from_time": np.where(follows, theirs["end_time"].to_numpy(), together),
+            "to_time": np.where(follows, mine["start_time"].to_numpy(), together),
             "other_finish": theirs["finish"].to_numpy(),
             "start": mine["start"].to_numpy(),
             "text": (deps["project_id"] + " " + deps["kind"] + " " + deps["other_id"]).to_numpy(),
@@ -200,8 +206,9 @@ def _roadmap_rows(chosen: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 
 def _link_layers(links: pd.DataFrame, rows: alt.Scale) -> list[alt.Chart]:
-    """The dependency arrows: a rule from the prerequisite's end to the dependent project's
-    start (``follows`` solid, ``requires`` dashed) and an arrow head."""
+    """The dependency links: ``follows`` a solid rule from the prerequisite's end to the
+    dependent project's start with an arrow head; ``requires`` (no order in time) a dashed
+    vertical rule at the later of the two starts, without a head."""
     dash = alt.StrokeDash(
         "kind:N",
         title="Dependency",
@@ -225,7 +232,7 @@ def _link_layers(links: pd.DataFrame, rows: alt.Scale) -> list[alt.Chart]:
         )
     )
     heads = (
-        alt.Chart(links)
+        alt.Chart(links[links["kind"] == "follows"])
         .mark_point(shape="triangle-right", filled=True, size=60, color=NOTE_COLOUR, opacity=1)
         .encode(
             x=alt.X("to_time:T"),

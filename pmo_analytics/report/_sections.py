@@ -185,7 +185,7 @@ def chart_data(plan: Plan, chart_ids: Iterable[str], currency: str) -> list[Data
     if "chart-roadmap" in drawn:
         lead = (
             "When each selected project runs. Arrows run from a project to the one that must "
-            "follow it; a dotted line joins a project to one it requires (in the plan, "
+            "follow it; a dashed line joins a project to one it requires (in the plan, "
             "whenever it runs)."
         )
         parts.append(

@@ -89,9 +89,17 @@ def test_roadmap_draws_each_selected_project_from_start_to_finish(
         zip(drawn["project_id"], drawn["other_id"], drawn["kind"], strict=True)
     ) == sorted(zip(links["project_id"], links["other_id"], links["kind"], strict=True))
     for link in drawn.itertuples():
-        assert link.from_time == (plan.schedule.at[link.other_id, "finish"] + 1).start_time
-        assert link.to_time == plan.schedule.at[link.project_id, "start"].start_time
+        mine = plan.schedule.at[link.project_id, "start"].start_time
+        theirs = plan.schedule.at[link.other_id, "start"].start_time
+        if link.kind == "follows":  # from the prerequisite's end to the start: forward in time
+            assert link.from_time == (plan.schedule.at[link.other_id, "finish"] + 1).start_time
+            assert link.to_time == mine
+        else:  # requires: no order in time, a vertical line at the later start
+            assert link.from_time == link.to_time == max(mine, theirs)
+        assert link.from_time <= link.to_time  # no link runs back in time
         assert link.to_label == data.at[link.project_id, "label"]
+    heads = layer_data(chart, 2)
+    assert set(heads["kind"]) <= {"follows"}  # arrow heads only where order matters
     rules = encoding(spec, 1)
     assert (rules["y"]["field"], rules["y2"]["field"]) == ("from_label", "to_label")
     assert rules["strokeDash"]["field"] == "kind"
@@ -135,3 +143,33 @@ def test_the_charts_package_exports_the_roadmap() -> None:
     from pmo_analytics.charts import roadmap as module
 
     assert pa.charts.roadmap_chart is module.roadmap_chart
+
+
+def test_a_requires_link_never_runs_back_in_time() -> None:
+    """A portal that requires a gateway yet starts first: joined straight across at the later
+    start, with no arrow head (requires says nothing of order); a follows link keeps its arrow."""
+    periods = pd.PeriodIndex(["2027Q1", "2027Q3", "2028Q1"], freq="Q")
+    schedule = pd.DataFrame(
+        {
+            "name": ["Portal", "Gateway", "App"],
+            "category": ["Grow"] * 3,
+            "selected": True,
+            "start": periods,
+            "finish": periods + 1,
+        },
+        index=pd.Index(["P031", "P040", "P032"], name="project_id"),
+    )
+    deps = pd.DataFrame(
+        {
+            "project_id": ["P031", "P032"],
+            "other_id": ["P040", "P031"],
+            "kind": ["requires", "follows"],
+        }
+    )
+    chart = roadmap_chart(schedule, deps)
+    drawn = layer_data(chart, 1).set_index("project_id")
+    gateway_start = pd.Period("2027Q3", freq="Q").start_time
+    assert drawn.at["P031", "from_time"] == drawn.at["P031", "to_time"] == gateway_start
+    assert drawn.at["P032", "from_time"] == pd.Period("2027Q3", freq="Q").start_time
+    assert drawn.at["P032", "to_time"] == pd.Period("2028Q1", freq="Q").start_time
+    assert layer_data(chart, 2)["project_id"].tolist() == ["P032"]
