@@ -51,41 +51,13 @@ def assemble_plan(
     )
     objective_values = pd.Series(chosen["value"].to_numpy(), index=starts.index)
 
-    schedule = pd.DataFrame(index=projects.index)
-    for column in ("name", "category", "business_unit", "status", "mandatory"):
-        schedule[column] = projects[column]
-    schedule["selected"] = projects.index.isin(starts.index)
-    freq = portfolio.horizon[0].freq
-    schedule["start"] = pd.PeriodIndex(starts.reindex(projects.index), freq=freq)
-    finish = pd.PeriodIndex.from_ordinals(
-        np.where(
-            schedule["selected"],
-            schedule["start"].array.asi8 + projects["duration"].to_numpy() - 1,
-            np.iinfo(np.int64).min,
-        ),
-        freq=freq,
-    )
-    schedule["finish"] = finish
-    schedule["value"] = projects["strategic_value"]
-    schedule["objective_value"] = objective_values.reindex(projects.index)
-    schedule["cost"] = portfolio.total_cost()
-    reason = pd.Series("", index=projects.index, dtype=object)
-    in_flight = projects["status"].eq("in_flight")
-    mandatory = projects["mandatory"].astype(bool)
-    reason[schedule["selected"]] = "selected"
-    reason[schedule["selected"] & in_flight] = "in_flight"
-    reason[schedule["selected"] & mandatory] = "mandatory"
-    reason.update(formulation.excluded)
+    schedule = _schedule(portfolio, starts, objective_values)
     analysed = has_solution and options.analysis
+    collisions = why = None
     if analysed:
         collisions = option_collisions(formulation, x)
         why = exclusion_reasons(formulation, x, collisions=collisions)
-        reason.update(why["reason"])
-    elif has_solution:
-        reason[~schedule["selected"] & (reason == "")] = "not_selected"
-    else:
-        unset = ~schedule["selected"] & (reason == "")
-        reason[unset] = status
+    reason = _reasons(schedule, formulation, why, status=status, has_solution=has_solution)
     schedule["reason"] = reason
 
     use = utilisation(portfolio, starts)
@@ -142,6 +114,56 @@ def assemble_plan(
         timings=timings or {},
         conflicts=conflicts,
     )
+
+
+def _schedule(portfolio: Portfolio, starts: pd.Series, objective_values: pd.Series) -> pd.DataFrame:
+    """The plan's schedule without reasons: every project, selected or not, when it runs,
+    its value and cost."""
+    projects = portfolio.projects
+    schedule = pd.DataFrame(index=projects.index)
+    for column in ("name", "category", "business_unit", "status", "mandatory"):
+        schedule[column] = projects[column]
+    schedule["selected"] = projects.index.isin(starts.index)
+    freq = portfolio.horizon[0].freq
+    schedule["start"] = pd.PeriodIndex(starts.reindex(projects.index), freq=freq)
+    finish = pd.PeriodIndex.from_ordinals(
+        np.where(
+            schedule["selected"],
+            schedule["start"].array.asi8 + projects["duration"].to_numpy() - 1,
+            np.iinfo(np.int64).min,
+        ),
+        freq=freq,
+    )
+    schedule["finish"] = finish
+    schedule["value"] = projects["strategic_value"]
+    schedule["objective_value"] = objective_values.reindex(projects.index)
+    schedule["cost"] = portfolio.total_cost()
+    return schedule
+
+
+def _reasons(
+    schedule: pd.DataFrame,
+    formulation: Formulation,
+    why: pd.DataFrame | None,
+    *,
+    status: str,
+    has_solution: bool,
+) -> pd.Series:
+    """Each project's reason: how a selected one is in, why another is out (``why`` from the
+    analysis; ``not_selected`` without it; the status without a plan)."""
+    selected = schedule["selected"]
+    reason = pd.Series("", index=schedule.index, dtype=object)
+    reason[selected] = "selected"
+    reason[selected & schedule["status"].eq("in_flight")] = "in_flight"
+    reason[selected & schedule["mandatory"].astype(bool)] = "mandatory"
+    reason.update(formulation.excluded)
+    if why is not None:
+        reason.update(why["reason"])
+    elif has_solution:
+        reason[~selected & (reason == "")] = "not_selected"
+    else:
+        reason[~selected & (reason == "")] = status
+    return reason
 
 
 def _empty_binding() -> pd.DataFrame:

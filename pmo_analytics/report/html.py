@@ -124,6 +124,41 @@ def report_html(
         f"Horizon {horizon[0]} to {horizon[-1]} · {len(plan.schedule)} projects · "
         f"maximising {plan.options.value_basis} · solver {plan.solver}"
     )
+    parts = _sections(
+        plan,
+        charts,
+        comparison=comparison,
+        frontier=frontier,
+        explain=explain,
+        what_if=what_if,
+        currency=currency,
+        limits=limits,
+        changes=changes,
+    )
+    return render_page(
+        {
+            "heading": heading,
+            "meta": meta,
+            "css": trusted(CSS),
+            "sections": parts,
+            **_scripts(charts),
+        }
+    )
+
+
+def _sections(
+    plan: Plan,
+    charts: dict[str, object],
+    *,
+    comparison: pd.DataFrame | None,
+    frontier: pd.DataFrame | None,
+    explain: int,
+    what_if: int,
+    currency: str,
+    limits: pd.DataFrame | LimitSettings | None,
+    changes: pd.DataFrame | None,
+) -> list[dict]:
+    """The page's sections as data, in order (those a plan has)."""
     parts = [
         sections.summary_data(plan, currency),
         sections.changes_data(plan, changes),
@@ -148,15 +183,7 @@ def report_html(
         ),
         sections.plan_data(plan, currency),
     ]
-    return render_page(
-        {
-            "heading": heading,
-            "meta": meta,
-            "css": trusted(CSS),
-            "sections": [part for part in parts if part is not None],
-            **_scripts(charts),
-        }
-    )
+    return [part for part in parts if part is not None]
 
 
 def _charts(
