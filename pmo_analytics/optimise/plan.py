@@ -88,9 +88,11 @@ class Plan:
     spend : DataFrame
         period, category, cost [currency] of the selected projects (tidy, for stacking).
     binding : DataFrame
-        Limits that bind — (nearly) full, or keeping an excluded project out: resource,
+        Limits that bind — (nearly) full, or in the way of an excluded project: resource,
         period, used, available, slack, utilisation, shadow_price, blocked (excluded
-        projects this limit keeps out).
+        projects whose best start overruns this limit, most of them along with other limits:
+        what one limit *alone* keeps out, and what a step of it is worth, is
+        :func:`~pmo_analytics.optimise.limit_worth`).
     prices : DataFrame
         Shadow price of every budget and capacity limit: resource, period, shadow_price —
         the marginal value of one more unit (per FTE for roles, per unit of currency for the
