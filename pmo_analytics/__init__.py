@@ -70,6 +70,7 @@ _EXPORTS: dict[str, str] = {
     "LimitSettings": "optimise",
     "project_needs": "optimise",
     "value_scale": "optimise",
+    "objective_words": "optimise",
     "PortfolioRules": "optimise",
     "SearchSettings": "optimise",
     "build_formulation": "optimise",
