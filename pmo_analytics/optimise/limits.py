@@ -187,10 +187,10 @@ def project_needs(plan: Plan) -> pd.DataFrame:
 def _need_words(pid: str, start: object, pairs: list, rules: list[str], most: int = 4) -> str:
     """``P029 needs Architect 2028Q1 and budget 2028Q2``: the limits its best start overruns,
     grouped by limit (worst first), and the rules it would break."""
-    by_limit: dict[str, list[str]] = {}
+    by_limit: dict[str, list] = {}
     for limit, period in pairs:
-        by_limit.setdefault(str(limit), []).append(str(period))
-    named = [f"{limit} in {_and(sorted(periods))}" for limit, periods in by_limit.items()]
+        by_limit.setdefault(str(limit), []).append(period)
+    named = [f"{limit} in {_periods(periods)}" for limit, periods in by_limit.items()]
     if len(named) > most:
         rest = len(named) - most
         named = [*named[:most], f"{rest} more limit{'s' if rest > 1 else ''}"]
@@ -203,6 +203,18 @@ def _need_words(pid: str, start: object, pairs: list, rules: list[str], most: in
         }
         parts.append("to break " + _and([words.get(r, r) for r in rules]))
     return f"{pid} needs " + " and ".join(parts) + f" (at its best start, {start})"
+
+
+def _periods(periods: list) -> str:
+    """Periods in words, runs of consecutive ones as a range: ``2027Q3–2028Q1 and 2028Q3``."""
+    ordered = sorted(pd.Period(p) for p in periods)
+    runs: list[list] = []
+    for period in ordered:
+        if runs and period.ordinal == runs[-1][-1].ordinal + 1:
+            runs[-1].append(period)
+        else:
+            runs.append([period])
+    return _and([f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs])
 
 
 def _and(items: list[str]) -> str:

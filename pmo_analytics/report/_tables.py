@@ -218,10 +218,10 @@ LIMIT_TABLE_COLUMNS: list[Column] = [
     ("available", "Available", "fte"),
     ("utilisation", "Utilisation", "share"),
     ("blocking", "Keeps out alone", "text"),
-    ("step", "One step", "fte"),
-    ("gain", "Gain of the step (re-optimised)", "number"),
-    ("range", "Proven range of the gain", "text"),
-    ("lp_estimate", "LP estimate of the step", "number"),
+    ("step", "Step", "fte"),
+    ("gain", "Gain (re-optimised)", "number"),
+    ("range", "Proven range", "text"),
+    ("lp_estimate", "LP estimate", "number"),
 ]
 
 

@@ -72,7 +72,7 @@ def test_limits_show_the_re_optimised_gain_its_range_and_the_lp_estimate(plan, l
     visible = html.unescape(text_of(section))
     evaluated = limits[limits["gain"].notna()].sort_values("gain", ascending=False)
     assert len(evaluated) > 0
-    for header in ("Gain of the step (re-optimised)", "Proven range of the gain", "LP estimate"):
+    for header in ("Gain (re-optimised)", "Proven range", "LP estimate"):
         assert header in visible
     body = section.split("<tbody>")[1]
     first = body.split("</tr>")[0]
