@@ -134,7 +134,7 @@ def assert_the_pack_shows_the_changes(out: Path, changes, summary: dict, printed
     penalty = summary["value"] - summary["objective"]
     words = (
         f"objective {summary['objective']:,.2f} = value {summary['value']:,.2f} − churn penalty "
-        f"{penalty:,.2f} ({round(penalty / 2)} changed decision"
+        f"{penalty:,.2f} (2.00 for each of the {round(penalty / 2)} project"
     )
     assert words in section and words in printed
     assert (out / "limits.csv").is_file()

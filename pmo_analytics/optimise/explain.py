@@ -78,7 +78,8 @@ def plan_summary_text(plan: Plan, *, top: int = 50, limits: pd.DataFrame | None 
 
 def objective_words(plan: Plan) -> str:
     """The objective explained where it is not the plain value: with a churn penalty,
-    ``objective 243.53 = value 251.53 − churn penalty 8.00 (8 changed decisions × 1.00)``;
+    ``objective 243.53 = value 251.53 − churn penalty 8.00 (1.00 for each of the 8 projects
+    moved, dropped or newly selected against the previous plan)``;
     empty otherwise."""
     options = plan.options
     if not plan.is_solution() or options.churn_penalty <= 0 or options.previous_starts is None:
@@ -90,8 +91,9 @@ def objective_words(plan: Plan) -> str:
     basis = "value" if options.value_basis == "value" else f"{options.value_basis} value"
     return (
         f"objective {plan.objective:,.2f} = {basis} {base:,.2f} − churn penalty {penalty:,.2f} "
-        f"({changed} changed decision{'s' if changed != 1 else ''} against the previous plan "
-        f"× {options.churn_penalty:,.2f} each: a project dropped, moved or newly selected)"
+        f"({options.churn_penalty:,.2f} for each of the {changed} project"
+        f"{'s' if changed != 1 else ''} moved, dropped or newly selected against the previous "
+        "plan)"
     )
 
 

@@ -318,9 +318,10 @@ def changes_data(plan: Plan, changes: pd.DataFrame | None) -> Data | None:
     if changes is None:
         return None
     rows = tables.change_rows(changes)
+    started = int((changes["change"] == "started").sum()) if len(changes) else 0
     lead = (
-        f"{len(rows)} decision{'s' if len(rows) != 1 else ''} changed against the previous plan, "
-        "each with its reason."
+        f"{len(rows)} change{'s' if len(rows) != 1 else ''} against the previous plan, each with "
+        "its reason" + (f" ({started} of them starts that went as planned)." if started else ".")
         if len(rows)
         else ""
     )
