@@ -35,7 +35,6 @@ from .. import safety
 from ..exceptions import OptionsError
 from ..optimise import OptimiseOptions, optimise
 from ..portfolio import DERIVED_PROJECT_COLUMNS, Portfolio
-from ..report import write_plan_outputs
 from ..track import continue_or_stop, status_period
 from .changes import CHANGE_COLUMNS, CHANGE_KINDS, describe_changes
 from .previous_plan import PreviousPlan, read_previous_plan
@@ -291,6 +290,8 @@ def write_replan_outputs(
     --------
     >>> write_replan_outputs(pa.replan(portfolio, "runs/2027Q1"), "runs/2027Q2")  # doctest: +SKIP
     """
+
+    from ..report import write_plan_outputs  # the report (Jinja2) loads only when used
 
     target = Path(out_dir)
     with safety.staged_directory(target) as stage:
