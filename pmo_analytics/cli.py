@@ -188,17 +188,18 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--limits",
         type=_count,
-        default=10,
+        default=LimitSettings().evaluate,
         metavar="N",
         help="re-optimise the N most promising limits with one more step each for limits.csv "
-        "and the report (default 10; 0: none)",
+        f"and the report; 0: none (default: {LimitSettings().evaluate})",
     )
     parser.add_argument(
         "--limit-nodes",
         type=_count,
-        default=300,
+        default=LimitSettings().node_limit,
         metavar="N",
-        help="branch-and-bound nodes each of those re-solves may search (default 300)",
+        help="branch-and-bound nodes each of those re-solves may search "
+        f"(default: {LimitSettings().node_limit})",
     )
 
 
