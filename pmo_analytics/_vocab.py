@@ -30,6 +30,8 @@ NEEDS_KINDS: tuple[str, ...] = ("requires", "follows")
 VALUE_BASES: tuple[str, ...] = ("value", "npv", "risk_adjusted")
 #: The MIP solvers: CBC (bundled with PuLP) and HiGHS (highspy).
 SOLVERS: tuple[str, ...] = ("cbc", "highs")
+#: How a run searches: the search engine (optimise.search) or one run of the solver.
+METHODS: tuple[str, ...] = ("search", "solver")
 #: What a balance rule's share is a share of: spend over the horizon, or selected projects.
 BALANCE_MEASURES: tuple[str, ...] = ("spend", "count")
 

@@ -43,6 +43,10 @@ from .sweep import Level, sweep, tightest_bounds
 
 __all__ = ["Frontier", "efficient_frontier"]
 
+#: The share of the run's search effort each point of a frontier (or sweep) gets: its search
+#: starts from the neighbouring point's plan (:mod:`pmo_analytics.sweep`).
+POINT_EFFORT = 0.05
+
 _NONE = ""
 
 
@@ -122,8 +126,12 @@ class Frontier:
 def batch_options(options: OptimiseOptions | None) -> OptimiseOptions:
 
     # a frontier compares selections: shadow prices (an extra LP per point) and the reasons
-    # of the projects left out are not shown
-    return (options or OptimiseOptions()).replace(shadow_prices=False, analysis=False)
+    # of the projects left out are not shown; each point's search starts from the plan of the
+    # point before, so it gets a share of the run's effort
+    options = options or OptimiseOptions()
+    return options.replace(
+        shadow_prices=False, analysis=False, effort=options.effort * POINT_EFFORT
+    )
 
 
 def _knee(x: np.ndarray, y: np.ndarray) -> int | None:

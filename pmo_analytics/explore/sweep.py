@@ -35,7 +35,7 @@ Level = tuple[Formulation, Portfolio, OptimiseOptions]
 __all__ = ["CHAIN_LENGTH", "Level", "never_falls", "solve_level", "sweep", "tightest_bounds"]
 
 #: Levels solved one after the other, each from the plan of the one before.
-CHAIN_LENGTH = 5
+CHAIN_LENGTH = 25
 
 
 def solve_level(level: Level, warm: Plan | None = None) -> Plan:
@@ -132,6 +132,8 @@ def sweep(
     """
 
     values = list(values)
+    if n_jobs != 1:  # chains run side by side: one thread each (the plans do not depend on it)
+        options = options.replace(threads=1)
     chains = np.array_split(np.arange(len(values)), max(1, math.ceil(len(values) / CHAIN_LENGTH)))
     tasks = [
         (level, formulation, portfolio, options, [values[i] for i in chain], start)

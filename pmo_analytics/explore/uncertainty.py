@@ -25,7 +25,13 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import OptionsError
-from ..optimise import OptimiseOptions, optimise
+from ..optimise import (
+    OptimiseOptions,
+    build_formulation,
+    make_room,
+    optimise,
+    solve_formulation,
+)
 from ..parallel import run_parallel
 from ..portfolio import Portfolio
 from .overrun import check_same_horizon, plan_overrun
@@ -34,6 +40,9 @@ from .ranges import Draws, Spread, monte_carlo_draws, with_figures
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimise import OptimiseOptions, Plan
 
+#: The share of the run's search effort each sample gets: its search starts from the chosen
+#: plan where that still fits the drawn figures.
+SAMPLE_EFFORT = 0.05
 #: Default core-index thresholds: ``never`` at or below the first, ``always`` at or above the
 #: second share of samples, ``sometimes`` in between.
 CORE_THRESHOLDS = (0.1, 0.9)
@@ -186,11 +195,11 @@ def monte_carlo(
     progress : bool, optional
         Show a progress bar; default on from 50 samples.
     options : OptimiseOptions, optional
-        How each sample is solved. Default: the optimiser's defaults with a 10 s time limit.
-        The samples always run with the batch options ``shadow_prices=False,
-        analysis=False`` (only their selections are needed); the chosen plan, when not given,
-        is optimised with ``options`` and ``shadow_prices=False``. Set ``node_limit`` to
-        bound each solve by work rather than time.
+        How each sample is solved. Default: the optimiser's defaults. The samples run with
+        the batch options ``shadow_prices=False, analysis=False`` (only their selections are
+        needed) and :data:`SAMPLE_EFFORT` of ``options.effort`` — each sample's search starts
+        from the chosen plan where that still satisfies the drawn figures; the chosen plan,
+        when not given, is optimised with ``options`` and ``shadow_prices=False``.
 
     Returns
     -------
@@ -203,13 +212,11 @@ def monte_carlo(
 
     Notes
     -----
-    The draws never depend on ``n_jobs`` or ``backend``, and neither do the results whenever
-    each solve finishes within its limits: proven optimal, or stopped by a node limit
-    (``options.node_limit``, the same plan on any machine) rather than by a time limit. A solve
-    stopped by its time limit returns the best plan found by then (status ``feasible``, see
-    ``samples["status"]`` and ``samples["gap"]``), which may differ between runs, machines and
-    numbers of workers; for reproducible results on hard portfolios set a ``node_limit`` and
-    keep the time limit as a safety net above it.
+    The draws never depend on ``n_jobs`` or ``backend``, and neither do the results: each
+    sample's search stops on its work budget (``effort``), not on time, so it gives the same
+    plan on any machine and any number of workers. Only when a sample's safety cap
+    (``time_limit``) strikes first may its plan differ between runs; that sample's plan then
+    says so in its notes.
 
     Examples
     --------
@@ -218,10 +225,10 @@ def monte_carlo(
     >>> r = pa.monte_carlo(p, n_samples=4, cost_spread=0.2)
     >>> sorted(r.core_index["core"].unique())  # doctest: +SKIP
     ['always', 'never', 'sometimes']
-    >>> steady = pa.OptimiseOptions(node_limit=500, time_limit=60)
-    >>> r = pa.monte_carlo(p, n_samples=4, cost_spread=0.2, options=steady)
-    >>> r.options.node_limit
-    500
+    >>> thorough = pa.OptimiseOptions(effort=2)
+    >>> r = pa.monte_carlo(p, n_samples=4, cost_spread=0.2, options=thorough)
+    >>> r.options.effort
+    0.1
     """
 
     lo, hi = thresholds
@@ -238,12 +245,16 @@ def monte_carlo(
         value_spread=value_spread,
     )
     check_same_horizon(portfolio, plan)
-    options = (options or OptimiseOptions(time_limit=10.0)).replace(shadow_prices=False)
+    options = (options or OptimiseOptions()).replace(shadow_prices=False)
     if plan is None:
         plan = optimise(portfolio, options)
-    batch = options.replace(analysis=False)
+    batch = options.replace(analysis=False, effort=options.effort * SAMPLE_EFFORT)
+    if n_jobs != 1:  # samples run side by side: one thread each (the plans do not depend on it)
+        batch = batch.replace(threads=1)
     records = run_parallel(
-        functools.partial(_solve_sample, portfolio=portfolio, options=batch),
+        functools.partial(
+            _solve_sample, portfolio=portfolio, options=batch, solution=plan.solution
+        ),
         zip(draws.cost, draws.fte, draws.value, strict=True),
         n_jobs=n_jobs,
         backend=backend,
@@ -273,11 +284,19 @@ def _solve_sample(
     *,
     portfolio: Portfolio,
     options: OptimiseOptions,
+    solution: pd.Series | None = None,
 ) -> dict:
-    """Re-optimise one sample (runs in a worker): a small record, never the Plan."""
+    """Re-optimise one sample (runs in a worker), its search started from ``solution`` (the
+    chosen plan's, made to fit the drawn figures): a small record, never the Plan."""
 
     cost, fte, value = figures
-    plan = optimise(with_figures(portfolio, cost=cost, fte=fte, value=value), options)
+    drawn = with_figures(portfolio, cost=cost, fte=fte, value=value)
+    formulation = build_formulation(drawn, options)
+    # the chosen plan under the drawn figures is where the sample's search starts
+    given = None if solution is None else formulation.column_values(solution)
+    # where the drawn figures break it, the least valuable projects on broken limits give way
+    start = None if given is None else make_room(formulation, given)
+    plan = solve_formulation(drawn, formulation, options, warm_start=start)
     schedule = plan.schedule
     return {
         "status": plan.status,

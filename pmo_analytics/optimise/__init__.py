@@ -20,6 +20,7 @@ from .assemble import plan_from_selection
 from .check import check_plan
 from .explain import limits_text, objective_words
 from .formulation import Formulation, build_formulation
+from .insertion import make_room
 from .limits import (
     LIMIT_COLUMNS,
     NEED_COLUMNS,
@@ -42,6 +43,7 @@ from .plan import Plan
 from .reasons import CAUSE, CONFLICT_COLUMNS, best_start, start_conflicts
 from .run import check_inputs, optimise, solve_formulation
 from .solution import Solution, solve_model
+from .starts import plan_values, starts_values
 from .what_if import WhatIf, what_if
 
 __all__ = [
@@ -65,6 +67,9 @@ __all__ = [
     "CONFLICT_COLUMNS",
     "solve_formulation",
     "solve_model",
+    "make_room",
+    "plan_values",
+    "starts_values",
     "WhatIf",
     "what_if",
     "LIMIT_COLUMNS",

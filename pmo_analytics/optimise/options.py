@@ -3,8 +3,8 @@
 - :class:`PortfolioRules` — the rules of the portfolio: what to maximise (value basis), budget
   rules, projects forced in or out, in-flight work, balance, starts per period, churn and
   termination costs. They change the answer.
-- :class:`SearchSettings` — how hard and how to search: solver, limits, gap, threads, seed,
-  warm start, and which analyses to add to the plan. They change how the answer is found.
+- :class:`SearchSettings` — how hard and how to search: method, effort (the work budget),
+  solver, limits, gap, threads, seed, warm start, and which analyses to add to the plan. They change how the answer is found.
 - :class:`OptimiseOptions` — both together, as :func:`pmo_analytics.optimise` takes them; any
   field of either part reads and replaces flat (``options.budget``, ``options.time_limit``).
 
@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._vocab import BALANCE_MEASURES, SOLVERS, VALUE_BASES
+from .._vocab import BALANCE_MEASURES, METHODS, SOLVERS, VALUE_BASES
 from ..exceptions import OptionsError
 
 
@@ -144,6 +144,8 @@ CHECKS: dict[str, Check] = {
     "termination_cost": Check("number", low=0.0, meaning="share of remaining cost"),
     # settings of the search
     "solver": Check("choice", choices=SOLVERS),
+    "method": Check("choice", choices=METHODS),
+    "effort": Check("number", low=0.0, low_open=True, meaning="a multiple of the default work"),
     "time_limit": Check("number", low=0.0, low_open=True, optional=True, meaning="seconds"),
     "gap": Check("number", low=0.0, high=1.0, high_open=True, meaning="relative"),
     "threads": Check("whole", low=1.0),
@@ -282,20 +284,37 @@ class SearchSettings:
     Parameters
     ----------
     solver : {"cbc", "highs"}
-        CBC (bundled with PuLP) or HiGHS (``highspy``).
+        The solver of the final search of the whole model, which proves a plan optimal or
+        tightens its bound: CBC (bundled with PuLP) or HiGHS (``highspy``). With
+        ``method="solver"`` the one solver of the run.
+    method : {"search", "solver"}
+        ``"search"`` (default): the search engine (:mod:`pmo_analytics.optimise.search`) —
+        root searches, a large-neighbourhood search with HiGHS, insertions, and the final
+        search with ``solver`` — stopped by its work budget (``effort``), so the same input and
+        options give the same plan on any machine and any number of ``threads``.
+        ``"solver"``: one run of ``solver`` on the whole model, stopped by ``time_limit`` (or
+        ``node_limit``), as before the engine.
+    effort : float
+        Size of the search's work budget, a multiple of the default (1.0): 4 searches about
+        four times as long and finds better plans on hard portfolios. A count of work, not
+        time (:class:`pmo_analytics.optimise.search.Budget`).
     time_limit : float or None
-        Seconds the solver may search (default 60); the best plan found is returned, marked
-        ``feasible`` with its bound and gap when the optimum is not proven in time. ``None``
-        searches until the optimum is proven, however long that takes.
+        Safety cap [s] (default 60): the search stops when it strikes even if work remains —
+        the plan then depends on the machine, and its notes say so. With
+        ``method="solver"`` the solver's time limit. A plan whose optimum is not proven is
+        returned ``feasible`` with its proven bound and gap. ``None``: no cap.
     gap : float
         Relative optimality gap at which the search may stop (0 = prove the optimum).
     threads : int
-        Solver threads (1 keeps runs reproducible).
+        Neighbourhood steps the search runs at once (default 2: the second in a worker
+        process); the plan does not depend on it. With ``method="solver"`` the solver's
+        threads (CBC with more than one may give other plans between runs).
     seed : int
-        Solver random seed.
+        Seed of the search's generators and of the solvers.
     node_limit : int, optional
-        Stop the search after this many branch-and-bound nodes — a limit on work rather than
-        time, so a stopped run gives the same plan on any machine.
+        Nodes of the final search of the whole model (default: the budget's); with
+        ``method="solver"`` the solver's node limit — a limit on work rather than time, so a
+        stopped run gives the same plan on any machine.
     warm_start : bool
         Hand the construction heuristic's plan to the solver as a starting solution.
     shadow_prices : bool
@@ -312,9 +331,11 @@ class SearchSettings:
     """
 
     solver: str = "cbc"
+    method: str = "search"
+    effort: float = 1.0
     time_limit: float | None = 60.0
     gap: float = 0.0
-    threads: int = 1
+    threads: int = 2
     seed: int = 0
     node_limit: int | None = None
     warm_start: bool = True

@@ -26,6 +26,9 @@ from .heuristic import earliest_starts, greedy_plan, improve_plan, satisfies
 from .options import OptimiseOptions
 from .plan import Plan
 
+#: Fit checks of the local search that tops up a neighbouring plan given as a warm start.
+WARM_CHECKS = 3_000
+
 
 def check_inputs(portfolio: Portfolio, options: OptimiseOptions) -> None:
     """Refuse options that name unknown or closed projects, or a basis with no values."""
@@ -98,7 +101,7 @@ def solve_formulation(
     formulation: Formulation,
     options: OptimiseOptions,
     *,
-    warm_start: Plan | pd.Series | None = None,
+    warm_start: Plan | pd.Series | np.ndarray | None = None,
 ) -> Plan:
     """Solve a (possibly modified) formulation of ``portfolio`` into a :class:`Plan`.
 
@@ -106,9 +109,9 @@ def solve_formulation(
     (frontiers change the budget rows' right-hand sides with :meth:`Formulation.with_rhs`):
     heuristic → solver from its warm start → honest status → the Plan's views (or the
     infeasibility diagnosis). ``warm_start`` (a plan of a neighbouring model, e.g. the previous
-    frontier point's, or its start option values by (project_id, start)) is used when it
-    satisfies every row and beats the greedy plan; it then replaces the heuristic's improvement
-    pass.
+    frontier point's, its start option values by (project_id, start), or column values of this
+    formulation) is used when it satisfies every row and beats the greedy plan: it is topped up
+    by a short local search and the search engine starts from it as a neighbour's plan.
     """
     from .model import solve
 
@@ -117,32 +120,27 @@ def solve_formulation(
     t = time.perf_counter()
     if isinstance(warm_start, Plan):
         warm_start = warm_start.solution if warm_start.is_solution() else None
-    warm_start = None if warm_start is None else formulation.column_values(warm_start)
+    if isinstance(warm_start, pd.Series):
+        warm_start = formulation.column_values(warm_start)
     start = greedy_plan(formulation)  # also the fallback when the solver finds nothing in time
     warm_fits = warm_start is not None and satisfies(formulation, warm_start)
     if start is not None and not warm_fits:
         # the improvement pass is the heuristic's costly part (seconds at hundreds of
         # projects); a given plan that fits (a neighbouring level's) makes it unnecessary
         start = improve_plan(formulation, start)
+    neighbour = False
     if warm_fits:
         objective = formulation.columns["objective"].to_numpy()
         if start is None or objective @ warm_start > objective @ start:
-            start = np.asarray(warm_start, dtype=float)
+            neighbour = True
+            # a neighbouring plan: insert what now fits (a looser limit leaves room), briefly
+            start = improve_plan(formulation, warm_start, max_checks=WARM_CHECKS)
     timings["heuristic"] = time.perf_counter() - t
-    result = solve(
-        formulation,
-        solver=options.solver,
-        time_limit=options.time_limit,
-        gap=options.gap,
-        threads=options.threads,
-        seed=options.seed,
-        warm_start=start if options.warm_start else None,
-        node_limit=options.node_limit,
-    )
-    timings["build"] = result.build_seconds
-    timings["solve"] = result.solve_seconds
     notes = list(formulation.notes)
-    status, values, bound = result.status, result.values, result.bound
+    status, values, bound, seconds = _search_or_solve(
+        formulation, options, start if options.warm_start else None, notes, neighbour
+    )
+    timings.update(seconds)
     if status == "infeasible" and start is not None:
         # the heuristic's plan satisfies every row, so the rules can hold: CBC gave up in
         # preprocessing (it can, when a time limit strikes there). Treat it as not solved.
@@ -203,3 +201,36 @@ def solve_formulation(
         diagnosis = diagnose_infeasibility(formulation, portfolio, elastic=elastic)
         plan = dataclasses.replace(plan, diagnosis=diagnosis)
     return dataclasses.replace(plan, seconds=time.perf_counter() - started, timings=timings)
+
+
+def _search_or_solve(
+    formulation: Formulation,
+    options: OptimiseOptions,
+    start: np.ndarray | None,
+    notes: list[str],
+    neighbour: bool = False,
+) -> tuple[str, np.ndarray | None, float | None, dict[str, float]]:
+    """Status, column values and bound of the search engine (``method="search"``; ``neighbour``:
+    ``start`` is a neighbouring solve's plan) or of one solver run (``method="solver"``); notes
+    of the search are appended to ``notes``."""
+    from .model import solve
+
+    t = time.perf_counter()
+    if options.method == "search":
+        from .search import search
+
+        found = search(formulation, options, start, neighbour=neighbour)
+        notes.extend(found.notes)
+        return found.status, found.values, found.bound, {"solve": time.perf_counter() - t}
+    result = solve(
+        formulation,
+        solver=options.solver,
+        time_limit=options.time_limit,
+        gap=options.gap,
+        threads=options.threads,
+        seed=options.seed,
+        warm_start=start,
+        node_limit=options.node_limit,
+    )
+    seconds = {"build": result.build_seconds, "solve": result.solve_seconds}
+    return result.status, result.values, result.bound, seconds

@@ -1,7 +1,9 @@
 """What if a project were forced in: the plan re-solved with it, and what that costs.
 
 :meth:`Plan.explain <pmo_analytics.optimise.Plan.explain>` words the facts a plan holds and
-never calls the solver; :func:`what_if` is the explicit re-solve, as long as the plan's own.
+never calls the solver; :func:`what_if` is the explicit re-solve, as long as the plan's own,
+its search started from the plan with room made for the project (the least valuable projects
+on the limits it breaks give way), so the forced plan is never worse than that.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .formulation import build_formulation
+from .insertion import make_room
 from .plan import Plan
-from .run import optimise
+from .run import check_inputs, solve_formulation
+from .starts import plan_values
 
 #: How many moved starts the text names before it says "and N more".
 _MOVES_SHOWN = 6
@@ -79,7 +84,7 @@ def what_if(plan: Plan, project_id: str, **changes: object) -> WhatIf:
         shadow_prices=False,
         **changes,
     )
-    forced = optimise(plan.portfolio, options)
+    forced = _forced_plan(plan, options, project_id)
     if not forced.is_solution():
         first = forced.diagnosis["message"].iloc[0] if len(forced.diagnosis) else forced.status
         return WhatIf(
@@ -112,6 +117,16 @@ def what_if(plan: Plan, project_id: str, **changes: object) -> WhatIf:
         "",
     )
     return WhatIf(**{**result.__dict__, "text": _words(result)})
+
+
+def _forced_plan(plan: Plan, options, project_id: str) -> Plan:
+    """The plan re-optimised with ``project_id`` forced in, its search started from ``plan``
+    with room made for the project (:func:`.insertion.make_room`): never worse than that."""
+    check_inputs(plan.portfolio, options)
+    formulation = build_formulation(plan.portfolio, options)
+    given = plan_values(plan, formulation)
+    start = None if given is None else make_room(formulation, given, project_id)
+    return solve_formulation(plan.portfolio, formulation, options, warm_start=start)
 
 
 def _words(result: WhatIf) -> str:

@@ -23,7 +23,9 @@ read and checked (:mod:`pmo_analytics.replan.previous_plan`); then
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +35,13 @@ import pandas as pd
 
 from .. import safety
 from ..exceptions import OptionsError
-from ..optimise import OptimiseOptions, optimise
+from ..optimise import (
+    OptimiseOptions,
+    build_formulation,
+    check_inputs,
+    solve_formulation,
+    starts_values,
+)
 from ..portfolio import DERIVED_PROJECT_COLUMNS, Portfolio
 from ..track import continue_or_stop, status_period
 from .changes import CHANGE_COLUMNS, CHANGE_KINDS, describe_changes
@@ -254,7 +262,7 @@ def replan(
         keep = keep[keep.index.isin(rolled.candidates())]
         changes["previous_starts"] = {str(p): str(s) for p, s in keep.items()}
         changes["churn_penalty"] = float(churn_penalty)
-    plan = optimise(rolled, options.replace(**changes))
+    plan = _optimise_from(rolled, options.replace(**changes), previous)
     table = (
         describe_changes(plan, previous, started=started, continuing=continuing)
         if plan.is_solution()
@@ -263,6 +271,18 @@ def replan(
     return Replan(
         plan=plan, changes=table, previous=previous, started=started, continuing=continuing
     )
+
+
+def _optimise_from(portfolio: Portfolio, options: OptimiseOptions, previous: PreviousPlan) -> Plan:
+    """:func:`pmo_analytics.optimise` of the rolled portfolio, its search started from the
+    previous plan's starts where they still satisfy every rule."""
+    started = time.perf_counter()
+    check_inputs(portfolio, options)
+    formulation = build_formulation(portfolio, options)
+    kept = previous.starts.dropna()
+    start = starts_values({str(p): str(s) for p, s in kept.items()}, formulation)
+    plan = solve_formulation(portfolio, formulation, options, warm_start=start)
+    return dataclasses.replace(plan, seconds=time.perf_counter() - started)
 
 
 def write_replan_outputs(
