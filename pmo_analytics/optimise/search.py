@@ -53,11 +53,16 @@ from .streams import Streams
 
 #: Steps (and roots, and repairs) in one round: fixed, whatever the number of threads.
 STREAMS = 2
-#: Efforts below this run one root search, not two, and no final search: the batch runs of
-#: frontiers, sweeps and Monte Carlo samples, which start from a neighbouring plan anyway.
+#: Efforts below this run one root search, not two, and their final search with HiGHS in this
+#: process: the batch runs of frontiers, sweeps and Monte Carlo samples, which start from a
+#: neighbouring plan anyway.
 BATCH_EFFORT = 0.25
 #: Work of the final search in nodes × nonzeros (see :meth:`Budget.of`).
 FINAL_WORK = 2e7
+#: Batch runs search the whole model at the end only when it has at most this many nonzeros,
+#: with this much work (nodes × nonzeros): small models are proven, large ones keep the bound
+#: of their root search or LP relaxation.
+BATCH_PROOF_NONZEROS, BATCH_FINAL_WORK = 3_000, 2e6
 _TOL = 1e-9
 
 
@@ -114,18 +119,21 @@ class Budget:
         between 500 and 50,000 (× effort): a node costs about its LP's size, so this is about
         the same time on small and large models — still a count, the same on any machine.
         ``options.node_limit`` sets it instead. Efforts below :data:`BATCH_EFFORT` (frontier
-        points, Monte Carlo samples) run one root search and no final search — and none at all
-        when the search starts from a ``neighbour``'s plan: the LP relaxation gives the bound.
+        points, Monte Carlo samples) run one root search — none when the search starts from a
+        ``neighbour``'s plan: the LP relaxation gives the first bound — and a final search
+        only on small models (:data:`BATCH_PROOF_NONZEROS`).
         """
         e = options.effort
         base = cls()
         if options.node_limit is not None:
             final = options.node_limit
-        elif e < BATCH_EFFORT:
-            final = 0  # batch runs: the roots' bound; no final search
         else:
             nonzeros = max(formulation.n_nonzeros, 1) if formulation is not None else 4000
             final = round(float(np.clip(FINAL_WORK / nonzeros, 500, 50_000)) * e)
+            if e < BATCH_EFFORT:  # batch runs prove small models only (a root costs seconds)
+                final = (
+                    round(BATCH_FINAL_WORK / nonzeros) if nonzeros <= BATCH_PROOF_NONZEROS else 0
+                )
         return cls(
             roots=2 if e >= BATCH_EFFORT else (0 if neighbour else 1),
             root_nodes=base.root_nodes,
@@ -411,6 +419,15 @@ class _Search:
     def final_search(self, start: np.ndarray) -> MipResult:
         """The whole model from ``start`` with the run's solver, ``final_nodes`` nodes."""
         options = self.options
+        if options.effort < BATCH_EFFORT:
+            # batch runs: the stream's HiGHS model in this process (a CBC run costs a second or
+            # two to start, a HiGHS root with all its heuristics as much again)
+            return self.streams.local[0].model.solve(
+                start,
+                node_limit=self.budget.final_nodes,
+                time_limit=self.clock.cap(),
+                gap=options.gap,
+            )
         if options.solver == "highs":
             model = HighsModel(self.formulation, seed=options.seed, settings={})
             return model.solve(

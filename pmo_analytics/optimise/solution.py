@@ -154,7 +154,9 @@ def solve_model(
         solver=search.solver,
         time_limit=search.time_limit,
         gap=search.gap,
-        threads=search.threads,
+        # the engine's threads run its steps side by side; one solver run stays on one thread,
+        # so that its answer does not depend on the machine (CBC on more may differ run to run)
+        threads=search.threads if search.method == "solver" else 1,
         seed=search.seed,
         node_limit=search.node_limit,
         warm_start=start,

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from optimise_helpers import assert_valid, brute_force, random_portfolio, small_portfolios
 
 from pmo_analytics import generate_portfolio, replan
+from pmo_analytics.exceptions import OptionsError
 from pmo_analytics.optimise import (
     OptimiseOptions,
     build_formulation,
@@ -95,9 +96,9 @@ def test_time_cap_striking_first_is_said():
 
 
 def test_effort_must_be_a_positive_number():
-    with pytest.raises(ValueError, match="effort=0 must be a positive number"):
+    with pytest.raises(OptionsError, match=r"effort=0 is not valid; use a number > 0"):
         OptimiseOptions(effort=0)
-    with pytest.raises(ValueError, match="method='fast' is not valid"):
+    with pytest.raises(OptionsError, match="method='fast' is not valid; use one of search, solver"):
         OptimiseOptions(method="fast")
 
 
