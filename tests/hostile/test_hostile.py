@@ -23,6 +23,19 @@ from corpus import CASES, CPU_SECONDS, PEAK_MB, Case
 from pmo_analytics.cli import run
 
 ENTRY = "from pmo_analytics.cli import main; main()"
+# The peak resident memory of the command itself. ``wait4``'s ``ru_maxrss`` will not
+# do: Linux carries the parent's resident size at the fork into the child's peak, so a
+# pytest worker of 500 MB would be charged to every command it starts. ``VmHWM`` is
+# the high-water mark of the process's own address space since its ``exec``.
+MEASURED_ENTRY = (
+    "import atexit, os, re\n"
+    "def _peak():\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    kb = re.search(r'VmHWM:\\s+(\\d+)', status).group(1)\n"
+    "    open(os.environ['PMO_PEAK_FILE'], 'w').write(kb)\n"
+    "atexit.register(_peak)\n"
+    "from pmo_analytics.cli import main; main()"
+)
 IN_PROCESS = [c for c in CASES if not c.resource]
 AS_PROCESS = [c for c in CASES if c.resource or c.subprocess]
 
@@ -73,22 +86,30 @@ def test_in_process(item: Case, tmp_path, monkeypatch, capsys):
 def run_measured(argv: list[str], cwd: Path, timeout: float = 120.0):
     """Run the command line as a process; (exit code, output, CPU seconds, peak MB, wall s)."""
     out_path, err_path = cwd.parent / f"{cwd.name}.out", cwd.parent / f"{cwd.name}.err"
+    peak_path = cwd.parent / f"{cwd.name}.peak"
+    env = {**os.environ, "PMO_PEAK_FILE": str(peak_path)}
     started = time.perf_counter()
     with out_path.open("wb") as out, err_path.open("wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-c", ENTRY, *argv], cwd=cwd, stdout=out, stderr=err
+            [sys.executable, "-c", MEASURED_ENTRY, *argv],
+            cwd=cwd,
+            stdout=out,
+            stderr=err,
+            env=env,
         )
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)  # this child's own CPU time and peak RSS
+            _, status, usage = os.wait4(proc.pid, 0)  # this child's own CPU time
         finally:
             timer.cancel()
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     output = out_path.read_text(errors="replace") + err_path.read_text(errors="replace")
     cpu = usage.ru_utime + usage.ru_stime
-    return proc.returncode, output, cpu, usage.ru_maxrss / 1024, wall
+    # no peak file: the command did not exit through Python's exit handlers (killed)
+    peak_mb = int(peak_path.read_text()) / 1024 if peak_path.exists() else float("inf")
+    return proc.returncode, output, cpu, peak_mb, wall
 
 
 @pytest.mark.parametrize("item", AS_PROCESS, ids=lambda c: c.name)
