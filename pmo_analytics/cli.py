@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from . import safety
-from ._vocab import SOLVERS, VALUE_BASES
+from ._vocab import METHODS, SOLVERS, VALUE_BASES
 from .exceptions import (
     OutputFolderError,
     PortfolioValidationError,
@@ -33,7 +33,7 @@ from .report import CONTRACT_FILES, EXPLAINED, PACK_FILES, write_plan_outputs
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 #: The solver options ``plan`` and ``replan`` share (each the name of an OptimiseOptions field).
-_SOLVER_OPTIONS = ("solver", "time_limit", "gap", "value_basis", "threads")
+_SOLVER_OPTIONS = ("solver", "method", "effort", "time_limit", "gap", "value_basis", "threads")
 
 
 class UsageError(Exception):
@@ -154,13 +154,33 @@ def _add_solver_options(parser: argparse.ArgumentParser) -> None:
     default (the optimiser's, unless a scenario file's [solver] or [objective] sets one)."""
     d = _defaults()
     limit = "none" if d["time_limit"] is None else f"{d['time_limit']:g} s"
-    parser.add_argument("--solver", choices=SOLVERS, help=f"MIP solver (default: {d['solver']})")
+    parser.add_argument(
+        "--solver",
+        choices=SOLVERS,
+        help=f"MIP solver of the final search (of the whole search with --method solver) "
+        f"(default: {d['solver']})",
+    )
+    parser.add_argument(
+        "--method",
+        choices=METHODS,
+        help="search: the engine (neighbourhood search around the solver, stopped on work "
+        "done, the same plan on every run); solver: the solver alone on the whole model, "
+        f"stopped by --time-limit (default: {d['method']})",
+    )
+    parser.add_argument(
+        "--effort",
+        type=_option("effort"),
+        metavar="MULTIPLE",
+        help=f"the engine's work budget as a multiple of its default: 2 searches about twice "
+        f"as long (default: {d['effort']:g})",
+    )
     parser.add_argument(
         "--time-limit",
         type=_option("time_limit"),
         metavar="SECONDS",
-        help=f"seconds the solver may search; a plan not proven optimal by then is reported as "
-        f"feasible with its gap (default: {limit})",
+        help=f"safety cap on the search's seconds (the limit itself with --method solver); a "
+        f"plan the cap cut short says so, and one not proven optimal is reported as feasible "
+        f"with its gap (default: {limit})",
     )
     parser.add_argument(
         "--gap",
@@ -179,7 +199,9 @@ def _add_solver_options(parser: argparse.ArgumentParser) -> None:
         "--threads",
         type=_option("threads"),
         metavar="N",
-        help=f"solver threads; 1 is reproducible run to run (default: {d['threads']})",
+        help=f"threads: the engine runs two steps side by side with 2, the same plan on 1 or "
+        f"2; with --method solver, the solver's threads (1 is reproducible run to run) "
+        f"(default: {d['threads']})",
     )
 
 

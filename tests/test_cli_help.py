@@ -36,7 +36,12 @@ def test_the_help_shows_the_optimisers_defaults_as_they_are() -> None:
     ).stdout
     flat = " ".join(text.split())
     assert f"(default: {defaults.time_limit:g} s)" in flat
-    assert f"MIP solver (default: {defaults.solver})" in flat
+    assert f"with --method solver) (default: {defaults.solver})" in flat
+    assert (
+        f"the same plan on every run); solver: the solver alone on the whole model, stopped by --time-limit (default: {defaults.method})"
+        in flat
+    )
+    assert f"about twice as long (default: {defaults.effort:g})" in flat
     assert f"(default: {defaults.threads})" in flat
     top = subprocess.run(
         [sys.executable, "-m", "pmo_analytics.cli", "--help"],

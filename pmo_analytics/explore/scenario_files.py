@@ -10,7 +10,7 @@ A scenario file (CONTRACT.md, "Scenario files") has every key optional::
                   termination_cost, max_starts_per_period (extensions)
     [objective]   value_basis, discount_rate
     [[balance]]   by, group, min_share, max_share, measure (extension: spend | count)
-    [solver]      name, time_limit, gap, threads and seed (extensions)
+    [solver]      name, time_limit, gap; threads, seed, method and effort (extensions)
     [criteria]    weights = {criterion = weight} (extension: recomputes strategic values)
 
 :func:`read_scenario` and :func:`parse_scenario` check the file on its own — unknown keys,
@@ -61,7 +61,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "objective": ("value_basis", "discount_rate"),
     "balance": ("by", "group", "min_share", "max_share", "measure"),
-    "solver": ("name", "time_limit", "gap", "threads", "seed"),
+    "solver": ("name", "time_limit", "gap", "threads", "seed", "method", "effort"),
     "criteria": ("weights",),
 }
 

@@ -51,6 +51,8 @@ OPTION_FIELDS = (
     "gap",
     "threads",
     "seed",
+    "method",
+    "effort",
 )
 #: projects columns that hold numbers or derived fields, not groups to balance
 _NOT_GROUPS = (
@@ -157,6 +159,8 @@ class Scenario:
     gap: float | None = None
     threads: int | None = None
     seed: int | None = None
+    method: str | None = None
+    effort: float | None = None
     criteria_weights: tuple[tuple[str, float], ...] | None = None
     source: str = field(default="", compare=False)
 

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .formulation import Formulation
-from .model import HighsModel
 from .neighbourhoods import Neighbourhoods
+
+if TYPE_CHECKING:  # the model module loads PuLP and highspy: imported where a model is built
+    from .model import HighsModel
 
 #: The rows an overrun is allowed on while repairing (and priced at their weight).
 ELASTIC_FAMILIES = ("budget", "total_budget", "capacity")
@@ -123,6 +126,8 @@ class Insertion:
     def screen(self, selected: np.ndarray) -> bool:
         """True when the LP relaxation holding exactly ``selected`` is feasible."""
         if self._screen is None:
+            from .model import HighsModel
+
             self._screen = HighsModel(self.formulation, seed=self.seed)
         model = self._screen
         upper, row_lower = self._held(selected, model)
@@ -158,6 +163,8 @@ class Insertion:
     # ------------------------------------------------------------------ repair
     def _elastic_model(self) -> HighsModel:
         if self._elastic is None:
+            from .model import HighsModel
+
             self._elastic = HighsModel(self.formulation, seed=self.seed, elastic=ELASTIC_FAMILIES)
             rows = self._elastic.slack_rows
             self._slack_scale = self._elastic.row_scale[rows]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pmo_analytics.exceptions import ScenarioError
+from pmo_analytics.explore import apply_scenario
 from pmo_analytics.explore.scenario_files import parse_scenario, read_scenario
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
@@ -60,6 +61,8 @@ def test_every_problem_of_a_file_is_reported_at_once():
             "not both",
         ),
         ({"solver": {"threads": 1.5}}, "solver.threads = 1.5: must be a whole number"),
+        ({"solver": {"method": "fast"}}, 'solver.method = "fast": must be one of search, solver'),
+        ({"solver": {"effort": 0}}, "solver.effort = 0.*> 0"),
         ({"budget": {"scale": True}}, "budget.scale = true: must be a number"),
         ({"criteria": {"weights": {"strategic_fit": 0}}}, "at least one weight"),
     ],
@@ -67,3 +70,11 @@ def test_every_problem_of_a_file_is_reported_at_once():
 def test_problems_in_the_values(data, message):
     with pytest.raises(ScenarioError, match=message):
         parse_scenario(data)
+
+
+def test_the_engine_settings_in_the_solver_section(sample_portfolio):
+    # extensions: [solver] method and effort reach the run's options
+    scenario = parse_scenario({"solver": {"method": "solver", "effort": 2.5}})
+    assert (scenario.method, scenario.effort) == ("solver", 2.5)
+    _, options = apply_scenario(sample_portfolio, scenario)
+    assert (options.method, options.effort) == ("solver", 2.5)
