@@ -418,7 +418,6 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
     """
     projects = portfolio.projects
     n_periods = len(portfolio.horizon)
-    origin = portfolio.horizon[0]
     periods = pd.PeriodIndex(portfolio.horizon, name="period")
     opts, excluded = start_options(portfolio, options)
     values = _option_values(portfolio, opts, options)
@@ -439,34 +438,102 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
         },
         index=candidates,
     )
-    notes: list[str] = []
-    blocks: list[Block] = []
-    option_project = opts.index.get_level_values("project_id")
-
-    # objective: value and churn penalties. No tie-break term: tiny perturbations of the
-    # objective lead CBC 2.10 with a MIP start to prune better plans and call a worse one
-    # optimal. Ties between starts are settled after the solve (heuristic.earliest_starts).
-    objective = opts["value"].to_numpy(dtype=float).copy()
-    constant = 0.0
-    if options.previous_starts and options.churn_penalty > 0:
-        previous = pd.Series(options.previous_starts, dtype=object)
-        prev_pos = previous.map(
-            lambda label: (
-                pd.Period(label, freq=origin.freq).ordinal - origin.ordinal if label else np.nan
-            )
-        )
-        was_selected = option_project.isin(prev_pos.dropna().index)
-        same_start = was_selected & (
-            opts["pos"].to_numpy() == prev_pos.reindex(option_project).to_numpy()
-        )
-        # changed = kept-but-moved or dropped (previously selected), or newly selected
-        objective += np.where(
-            same_start, options.churn_penalty, np.where(was_selected, 0.0, -options.churn_penalty)
-        )
-        constant = -options.churn_penalty * float(prev_pos.dropna().index.isin(candidates).sum())
+    objective, constant = _churn_objective(opts, candidates, portfolio.horizon[0], options)
     opts = opts.assign(objective=objective)
+    blocks, notes = _selection_blocks(projects, opts, candidates, must, options)
 
-    # each project starts at most once; must-projects exactly once
+    cost = placed_entries(portfolio.cashflows, opts, "cost", n_periods, [])
+    in_horizon = cost.groupby("col")["coef"].sum()
+    opts = opts.assign(cost=in_horizon.reindex(opts["col"].to_numpy(), fill_value=0.0).to_numpy())
+    columns = pd.DataFrame(
+        {
+            "name": [f"x_{i}" for i in range(len(opts))],
+            "lb": 0.0,
+            "ub": 1.0,
+            "binary": True,
+            "objective": opts["objective"].to_numpy(),
+        }
+    )
+    budget, columns = _budget_blocks(portfolio, opts, cost, columns, options)
+    blocks.extend(budget)
+
+    # capacity per role and period
+    demand = placed_entries(portfolio.demand, opts, "fte", n_periods, ["role"])
+    demand = demand.assign(period=periods[demand["pos"].to_numpy()])
+    blocks.append(
+        grouped_block(
+            "capacity", "<=", demand, ["role", "period"], portfolio.capacity_by_role_period()
+        )
+    )
+
+    blocks.extend(dependency_blocks(portfolio, opts, excluded, options))
+    blocks.extend(balance_blocks(portfolio, opts, cost, options))
+    if options.max_starts_per_period is not None:
+        new = opts[
+            ~opts.index.get_level_values("project_id").isin(
+                cand.index[cand["status"].eq("in_flight")]
+            )
+            & (opts["pos"] >= 0)
+        ]
+        placed = pd.DataFrame(
+            {"col": new["col"].to_numpy(), "coef": 1.0, "period": periods[new["pos"].to_numpy()]}
+        )
+        rhs = pd.Series(float(options.max_starts_per_period), index=periods)
+        blocks.append(grouped_block("starts", "<=", placed, ["period"], rhs))
+    return Formulation(
+        options=opts,
+        columns=columns,
+        blocks=[b for b in blocks if b.size],
+        projects=proj,
+        excluded=excluded,
+        constant=constant,
+        notes=notes,
+    )
+
+
+def _churn_objective(
+    opts: pd.DataFrame, candidates: pd.Index, origin: pd.Period, options: OptimiseOptions
+) -> tuple[np.ndarray, float]:
+    """Each start option's objective coefficient — its value, and the churn penalty against
+    the previous plan's starts — and the objective's constant.
+
+    No tie-break term: tiny perturbations of the objective lead CBC 2.10 with a MIP start to
+    prune better plans and call a worse one optimal. Ties between starts are settled after the
+    solve (``heuristic.earliest_starts``).
+    """
+    objective = opts["value"].to_numpy(dtype=float).copy()
+    if not (options.previous_starts and options.churn_penalty > 0):
+        return objective, 0.0
+    option_project = opts.index.get_level_values("project_id")
+    previous = pd.Series(options.previous_starts, dtype=object)
+    prev_pos = previous.map(
+        lambda label: (
+            pd.Period(label, freq=origin.freq).ordinal - origin.ordinal if label else np.nan
+        )
+    )
+    was_selected = option_project.isin(prev_pos.dropna().index)
+    same_start = was_selected & (
+        opts["pos"].to_numpy() == prev_pos.reindex(option_project).to_numpy()
+    )
+    # changed = kept-but-moved or dropped (previously selected), or newly selected
+    objective += np.where(
+        same_start, options.churn_penalty, np.where(was_selected, 0.0, -options.churn_penalty)
+    )
+    constant = -options.churn_penalty * float(prev_pos.dropna().index.isin(candidates).sum())
+    return objective, constant
+
+
+def _selection_blocks(
+    projects: pd.DataFrame,
+    opts: pd.DataFrame,
+    candidates: pd.Index,
+    must: pd.Series,
+    options: OptimiseOptions,
+) -> tuple[list[Block], list[str]]:
+    """Each project starts at most once, must-projects exactly once (with the reason each
+    must run) — and the notes on projects forced out although they must run."""
+    blocks: list[Block] = []
+    notes: list[str] = []
     optional = candidates[~must.to_numpy()]
     blocks.append(per_project_block("assign", "<=", opts, optional))
     # must-run work without any start option (its window cannot finish inside the horizon)
@@ -501,27 +568,30 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
     ]
     if len(overridden):
         notes.append("forced out although mandatory or in flight: " + ", ".join(overridden))
+    return blocks, notes
 
-    # budget per period (or carried forward) and the total budget
-    cost = placed_entries(portfolio.cashflows, opts, "cost", n_periods, [])
-    in_horizon = cost.groupby("col")["coef"].sum()
-    opts = opts.assign(cost=in_horizon.reindex(opts["col"].to_numpy(), fill_value=0.0).to_numpy())
-    columns = pd.DataFrame(
-        {
-            "name": [f"x_{i}" for i in range(len(opts))],
-            "lb": 0.0,
-            "ub": 1.0,
-            "binary": True,
-            "objective": opts["objective"].to_numpy(),
-        }
-    )
+
+def _budget_blocks(
+    portfolio: Portfolio,
+    opts: pd.DataFrame,
+    cost: pd.DataFrame,
+    columns: pd.DataFrame,
+    options: OptimiseOptions,
+) -> tuple[list[Block], pd.DataFrame]:
+    """The budget per period (or carried forward, with its carry columns added to
+    ``columns``) and the total budget; termination costs of stopped in-flight work are
+    charged to the first period."""
+    projects = portfolio.projects
+    periods = pd.PeriodIndex(portfolio.horizon, name="period")
+    option_project = opts.index.get_level_values("project_id")
+    blocks: list[Block] = []
     budget_rhs = portfolio.budget_by_period().to_numpy(dtype=float)
     spend = cost
     stop_total = 0.0
     if options.allow_stop_in_flight and options.termination_cost > 0:
         # stopping an in-flight project costs a share of its remaining cost, paid in the first
         # period: spend + tc (1 - y) <= B  <=>  spend - tc y <= B - tc
-        flying = opts[option_project.isin(cand.index[cand["status"].eq("in_flight")])]
+        flying = opts[option_project.isin(projects.index[projects["status"].eq("in_flight")])]
         remaining = (
             cost[cost["col"].isin(flying["col"])].groupby("col")["coef"].sum()
             * options.termination_cost
@@ -550,60 +620,37 @@ def build_formulation(portfolio: Portfolio, options: OptimiseOptions) -> Formula
             add_up=stop_total > 0,
         )
         if options.cumulative_budget:
-            # spend_t + carry_t - carry_{t-1} <= B_t with carry >= 0: unspent money moves forward
-            first_carry = len(columns)
-            carry = pd.DataFrame(
-                {
-                    "name": [f"carry_{p}" for p in periods],
-                    "lb": 0.0,
-                    "ub": np.inf,
-                    "binary": False,
-                    "objective": 0.0,
-                }
-            )
-            columns = pd.concat([columns, carry], ignore_index=True)
-            t = np.arange(n_periods)
-            extra = pd.concat(
-                [
-                    pd.DataFrame({"row": t, "col": first_carry + t, "coef": 1.0}),
-                    pd.DataFrame({"row": t[1:], "col": first_carry + t[:-1], "coef": -1.0}),
-                ]
-            )
-            block = Block(
-                "budget", "<=", block.rows, pd.concat([block.entries, extra], ignore_index=True)
-            )
+            block, columns = _carried_forward(block, columns, periods)
         blocks.append(block)
     if options.budget is not None:
         total = spend.groupby("col", as_index=False)["coef"].sum().assign(row=0)
         rows = pd.DataFrame({"scope": ["horizon"], "rhs": [float(options.budget) - stop_total]})
         blocks.append(Block("total_budget", "<=", rows, total[["row", "col", "coef"]]))
+    return blocks, columns
 
-    # capacity per role and period
-    demand = placed_entries(portfolio.demand, opts, "fte", n_periods, ["role"])
-    demand = demand.assign(period=periods[demand["pos"].to_numpy()])
-    blocks.append(
-        grouped_block(
-            "capacity", "<=", demand, ["role", "period"], portfolio.capacity_by_role_period()
-        )
+
+def _carried_forward(
+    block: Block, columns: pd.DataFrame, periods: pd.PeriodIndex
+) -> tuple[Block, pd.DataFrame]:
+    """The budget rows with unspent money moving forward: spend_t + carry_t − carry_{t−1} ≤
+    B_t with carry ≥ 0 (one carry column per period, appended to ``columns``)."""
+    first_carry = len(columns)
+    carry = pd.DataFrame(
+        {
+            "name": [f"carry_{p}" for p in periods],
+            "lb": 0.0,
+            "ub": np.inf,
+            "binary": False,
+            "objective": 0.0,
+        }
     )
-
-    blocks.extend(dependency_blocks(portfolio, opts, excluded, options))
-    blocks.extend(balance_blocks(portfolio, opts, cost, options))
-    if options.max_starts_per_period is not None:
-        new = opts[
-            ~option_project.isin(cand.index[cand["status"].eq("in_flight")]) & (opts["pos"] >= 0)
+    columns = pd.concat([columns, carry], ignore_index=True)
+    t = np.arange(len(periods))
+    extra = pd.concat(
+        [
+            pd.DataFrame({"row": t, "col": first_carry + t, "coef": 1.0}),
+            pd.DataFrame({"row": t[1:], "col": first_carry + t[:-1], "coef": -1.0}),
         ]
-        placed = pd.DataFrame(
-            {"col": new["col"].to_numpy(), "coef": 1.0, "period": periods[new["pos"].to_numpy()]}
-        )
-        rhs = pd.Series(float(options.max_starts_per_period), index=periods)
-        blocks.append(grouped_block("starts", "<=", placed, ["period"], rhs))
-    return Formulation(
-        options=opts,
-        columns=columns,
-        blocks=[b for b in blocks if b.size],
-        projects=proj,
-        excluded=excluded,
-        constant=constant,
-        notes=notes,
     )
+    block = Block("budget", "<=", block.rows, pd.concat([block.entries, extra], ignore_index=True))
+    return block, columns
