@@ -32,6 +32,10 @@ def test_subpackages_are_used_only_through_their_exports(modules) -> None:
     assert architecture.unexported_imports(modules) == []
 
 
+def test_no_function_is_over_a_hundred_lines(modules) -> None:
+    assert architecture.long_functions(modules) == []
+
+
 def test_only_the_solver_module_imports_pulp() -> None:
     users = sorted(
         str(path.relative_to(ROOT))

@@ -176,15 +176,10 @@ def monte_carlo(
         ``portfolio`` as it stands, optimised with ``options``.
     n_samples : int
         Number of samples (each one solve).
-    seed : int
-        Sample ``i`` draws from ``numpy.random.default_rng([seed, i])``.
-    distribution : {"pert", "triangular"}
-    correlation : {"project", "line"}
-        One draw per project for all its cost and demand lines, or one per line (see
-        :mod:`pmo_analytics.explore.ranges`).
-    cost_spread, value_spread, demand_spread : float or (float, float), optional
-        Ranges where the portfolio gives no ``*_low``/``*_high`` columns (see
-        :func:`pmo_analytics.uncertainty_ranges`).
+    seed, distribution, correlation, cost_spread, value_spread, demand_spread
+        How figures are drawn: sample ``i`` from ``numpy.random.default_rng([seed, i])``, by
+        ``"pert"`` or ``"triangular"``, one draw per ``"project"`` or per ``"line"``, within
+        ranges the spreads give where the portfolio has no ``*_low``/``*_high`` columns.
     thresholds : (float, float)
         Core-index shares: ``never`` at or below the first, ``always`` at or above the second.
     n_jobs : int
@@ -195,11 +190,9 @@ def monte_carlo(
     progress : bool, optional
         Show a progress bar; default on from 50 samples.
     options : OptimiseOptions, optional
-        How each sample is solved. Default: the optimiser's defaults. The samples run with
-        the batch options ``shadow_prices=False, analysis=False`` (only their selections are
-        needed) and :data:`SAMPLE_EFFORT` of ``options.effort`` — each sample's search starts
-        from the chosen plan where that still satisfies the drawn figures; the chosen plan,
-        when not given, is optimised with ``options`` and ``shadow_prices=False``.
+        How each sample is solved (default: the optimiser's), with :data:`SAMPLE_EFFORT` of
+        its effort, from the chosen plan where it fits the draw. Searches stop on work, so the
+        results depend on neither ``n_jobs``, ``backend`` nor the machine.
 
     Returns
     -------
@@ -207,30 +200,17 @@ def monte_carlo(
 
     Raises
     ------
-    ValueError
+    OptionsError
         When nothing is uncertain, or for invalid options.
-
-    Notes
-    -----
-    The draws never depend on ``n_jobs`` or ``backend``, and neither do the results: each
-    sample's search stops on its work budget (``effort``), not on time, so it gives the same
-    plan on any machine and any number of workers. Only when a sample's safety cap
-    (``time_limit``) strikes first may its plan differ between runs; that sample's plan then
-    says so in its notes.
 
     Examples
     --------
     >>> import pmo_analytics as pa
     >>> p = pa.generate_portfolio(8, n_periods=4, n_roles=2, seed=1)
-    >>> r = pa.monte_carlo(p, n_samples=4, cost_spread=0.2)
-    >>> sorted(r.core_index["core"].unique())  # doctest: +SKIP
-    ['always', 'never', 'sometimes']
-    >>> thorough = pa.OptimiseOptions(effort=2)
-    >>> r = pa.monte_carlo(p, n_samples=4, cost_spread=0.2, options=thorough)
+    >>> r = pa.monte_carlo(p, n_samples=4, cost_spread=0.2, options=pa.OptimiseOptions(effort=2))
     >>> r.options.effort
     0.1
     """
-
     lo, hi = thresholds
     if not 0.0 <= lo < hi <= 1.0:
         raise OptionsError(f"thresholds={thresholds!r} must be two shares 0 <= low < high <= 1")
@@ -251,16 +231,8 @@ def monte_carlo(
     batch = options.replace(analysis=False, effort=options.effort * SAMPLE_EFFORT)
     if n_jobs != 1:  # samples run side by side: one thread each (the plans do not depend on it)
         batch = batch.replace(threads=1)
-    records = run_parallel(
-        functools.partial(
-            _solve_sample, portfolio=portfolio, options=batch, solution=plan.solution
-        ),
-        zip(draws.cost, draws.fte, draws.value, strict=True),
-        n_jobs=n_jobs,
-        backend=backend,
-        progress=n_samples >= 50 if progress is None else progress,
-        desc="Monte Carlo samples",
-    )
+    progress = n_samples >= 50 if progress is None else progress
+    records = _solve_samples(portfolio, plan, draws, batch, n_jobs, backend, progress)
     samples, selected, starts = _sample_frame(records, draws)
     overrun, flags = plan_overrun(portfolio, plan, draws, options=batch)
     samples = pd.concat([samples, flags], axis=1)
@@ -276,6 +248,28 @@ def monte_carlo(
         distribution=distribution,
         correlation=correlation,
         options=batch,
+    )
+
+
+def _solve_samples(
+    portfolio: Portfolio,
+    plan: Plan,
+    draws: Draws,
+    options: OptimiseOptions,
+    n_jobs: int,
+    backend: object,
+    progress: bool,
+) -> list:
+    """Each sample's figures solved from ``plan`` (one record per sample, in order)."""
+    return run_parallel(
+        functools.partial(
+            _solve_sample, portfolio=portfolio, options=options, solution=plan.solution
+        ),
+        zip(draws.cost, draws.fte, draws.value, strict=True),
+        n_jobs=n_jobs,
+        backend=backend,
+        progress=progress,
+        desc="Monte Carlo samples",
     )
 
 

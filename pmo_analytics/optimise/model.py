@@ -331,37 +331,19 @@ def solve(
 
     with _solver_dir() as tmp:
         log_path = os.path.join(tmp, "solver.log")
-        if solver == "cbc":
-            options = [f"randomCbcSeed {seed + 1}", f"randomSeed {seed + 1}"]
-            with warnings.catch_warnings():
-                # PULP_CBC_CMD (the CBC binary shipped inside PuLP) is deprecated for PuLP 4.0
-                warnings.simplefilter("ignore", DeprecationWarning)
-                engine = _ParentBoundCBC(
-                    mip=not relax,
-                    msg=msg,
-                    timeLimit=time_limit,
-                    gapRel=gap,
-                    threads=threads,
-                    warmStart=warm_start is not None and not relax,
-                    logPath=log_path,
-                    options=options,
-                    maxNodes=node_limit,
-                )
-            engine.tmpDir = tmp
-        elif solver == "highs":
-            engine = _HiGHS(
-                mip=not relax,
-                msg=msg,
-                timeLimit=time_limit,
-                gapRel=gap,
-                threads=threads,
-                warm_start=warm_start is not None and not relax,
-                random_seed=seed,
-                log_file=log_path,
-                **({"mip_max_nodes": int(node_limit)} if node_limit is not None else {}),
-            )
-        else:
-            raise OptionsError(f"solver={solver!r} is not valid; use 'cbc' or 'highs'")
+        engine = _solver_command(
+            solver,
+            tmp,
+            log_path,
+            relax=relax,
+            msg=msg,
+            time_limit=time_limit,
+            gap=gap,
+            threads=threads,
+            seed=seed,
+            warm=warm_start is not None and not relax,
+            node_limit=node_limit,
+        )
         t0 = time.perf_counter()
         try:
             prob.solve(engine)
@@ -381,18 +363,91 @@ def solve(
         if os.path.exists(log_path):
             with open(log_path, encoding="utf-8", errors="replace") as handle:
                 log = handle.read()
+    return _read_result(
+        prob,
+        engine,
+        formulation,
+        var_array,
+        constraints,
+        log,
+        solver=solver,
+        relax=relax,
+        gap=gap,
+        seconds=(build_seconds, solve_seconds),
+    )
 
-    status = _status_of(prob)
-    if status not in ("optimal", "feasible"):
-        message = (
-            _CBC_RESULT.search(log).group(1)
-            if _CBC_RESULT.search(log)
-            else pulp.LpStatus[prob.status]
+
+def _solver_command(
+    solver: str,
+    tmp: str,
+    log_path: str,
+    *,
+    relax: bool,
+    msg: bool,
+    time_limit: float | None,
+    gap: float,
+    threads: int,
+    seed: int,
+    warm: bool,
+    node_limit: int | None,
+) -> pulp.LpSolver:
+    """The PuLP solver command of ``solver`` (CBC or HiGHS), working in ``tmp``."""
+    if solver == "cbc":
+        options = [f"randomCbcSeed {seed + 1}", f"randomSeed {seed + 1}"]
+        with warnings.catch_warnings():
+            # PULP_CBC_CMD (the CBC binary shipped inside PuLP) is deprecated for PuLP 4.0
+            warnings.simplefilter("ignore", DeprecationWarning)
+            engine = _ParentBoundCBC(
+                mip=not relax,
+                msg=msg,
+                timeLimit=time_limit,
+                gapRel=gap,
+                threads=threads,
+                warmStart=warm,
+                logPath=log_path,
+                options=options,
+                maxNodes=node_limit,
+            )
+        engine.tmpDir = tmp
+        return engine
+    if solver == "highs":
+        return _HiGHS(
+            mip=not relax,
+            msg=msg,
+            timeLimit=time_limit,
+            gapRel=gap,
+            threads=threads,
+            warm_start=warm,
+            random_seed=seed,
+            log_file=log_path,
+            **({"mip_max_nodes": int(node_limit)} if node_limit is not None else {}),
         )
+    raise OptionsError(f"solver={solver!r} is not valid; use 'cbc' or 'highs'")
+
+
+def _read_result(
+    prob: pulp.LpProblem,
+    engine: pulp.LpSolver,
+    formulation: Formulation,
+    var_array: np.ndarray,
+    constraints: list,
+    log: str,
+    *,
+    solver: str,
+    relax: bool,
+    gap: float,
+    seconds: tuple[float, float],
+) -> SolveResult:
+    """The solved problem as a :class:`SolveResult`: status, values, objective and bound (with
+    the formulation's constant), and the duals by family of an LP."""
+    build_seconds, solve_seconds = seconds
+    status = _status_of(prob)
+    found = _CBC_RESULT.search(log)
+    if status not in ("optimal", "feasible"):
+        message = found.group(1) if found else pulp.LpStatus[prob.status]
         return SolveResult(
             status, None, None, None, solver, build_seconds, solve_seconds, message=message
         )
-
     values = np.array(
         [v.varValue if v.varValue is not None else 0.0 for v in var_array], dtype=float
     )
@@ -414,7 +469,6 @@ def solve(
             family: np.array([c.pi if c.pi is not None else np.nan for c in made], dtype=float)
             for family, made in constraints
         }
-    message = _CBC_RESULT.search(log).group(1) if _CBC_RESULT.search(log) else ""
     return SolveResult(
         status,
         values,
@@ -423,7 +477,7 @@ def solve(
         solver,
         build_seconds,
         solve_seconds,
-        message=message,
+        message=found.group(1) if found else "",
         duals=duals,
     )
 

@@ -113,11 +113,45 @@ def solve_formulation(
     formulation) is used when it satisfies every row and beats the greedy plan: it is topped up
     by a short local search and the search engine starts from it as a neighbour's plan.
     """
-    from .model import solve
-
     started = time.perf_counter()
     timings: dict[str, float] = {}
     t = time.perf_counter()
+    start, neighbour = _starting_plan(formulation, warm_start)
+    timings["heuristic"] = time.perf_counter() - t
+    notes = list(formulation.notes)
+    status, values, bound, seconds = _search_or_solve(
+        formulation, options, start if options.warm_start else None, notes, neighbour
+    )
+    timings.update(seconds)
+    status, values, bound, elastic = _settle(
+        formulation, options, (status, values, bound), start, notes, timings
+    )
+    if values is not None:
+        values = earliest_starts(formulation, values)
+    t = time.perf_counter()
+    plan = assemble_plan(
+        portfolio,
+        formulation,
+        options,
+        values,
+        status=status,
+        bound=bound,
+        solver=options.solver,
+        notes=notes,
+        timings=timings,
+    )
+    timings["analysis"] = time.perf_counter() - t
+    if status == "infeasible":
+        diagnosis = diagnose_infeasibility(formulation, portfolio, elastic=elastic)
+        plan = dataclasses.replace(plan, diagnosis=diagnosis)
+    return dataclasses.replace(plan, seconds=time.perf_counter() - started, timings=timings)
+
+
+def _starting_plan(
+    formulation: Formulation, warm_start: Plan | pd.Series | np.ndarray | None
+) -> tuple[np.ndarray | None, bool]:
+    """The plan the search starts from — the construction heuristic's, or ``warm_start``
+    topped up when it fits every row and is better — and whether it is a neighbour's."""
     if isinstance(warm_start, Plan):
         warm_start = warm_start.solution if warm_start.is_solution() else None
     if isinstance(warm_start, pd.Series):
@@ -128,19 +162,29 @@ def solve_formulation(
         # the improvement pass is the heuristic's costly part (seconds at hundreds of
         # projects); a given plan that fits (a neighbouring level's) makes it unnecessary
         start = improve_plan(formulation, start)
-    neighbour = False
     if warm_fits:
         objective = formulation.columns["objective"].to_numpy()
         if start is None or objective @ warm_start > objective @ start:
-            neighbour = True
             # a neighbouring plan: insert what now fits (a looser limit leaves room), briefly
-            start = improve_plan(formulation, warm_start, max_checks=WARM_CHECKS)
-    timings["heuristic"] = time.perf_counter() - t
-    notes = list(formulation.notes)
-    status, values, bound, seconds = _search_or_solve(
-        formulation, options, start if options.warm_start else None, notes, neighbour
-    )
-    timings.update(seconds)
+            return improve_plan(formulation, warm_start, max_checks=WARM_CHECKS), True
+    return start, False
+
+
+def _settle(
+    formulation: Formulation,
+    options: OptimiseOptions,
+    found: tuple[str, np.ndarray | None, float | None],
+    start: np.ndarray | None,
+    notes: list[str],
+    timings: dict[str, float],
+) -> tuple[str, np.ndarray | None, float | None, tuple | None]:
+    """The honest status, values and bound of a search's ``found`` answer, given the plan it
+    started from: an infeasible verdict checked by the elastic model (returned for the
+    diagnosis), the starting plan when the search found none or a worse one (with the LP
+    relaxation's bound). Appends what happened to ``notes``."""
+    from .model import solve
+
+    status, values, bound = found
     if status == "infeasible" and start is not None:
         # the heuristic's plan satisfies every row, so the rules can hold: CBC gave up in
         # preprocessing (it can, when a time limit strikes there). Treat it as not solved.
@@ -182,25 +226,7 @@ def solve_formulation(
             notes.append(
                 "the solver's incumbent was worse than the heuristic's plan; the latter is returned"
             )
-    if values is not None:
-        values = earliest_starts(formulation, values)
-    t = time.perf_counter()
-    plan = assemble_plan(
-        portfolio,
-        formulation,
-        options,
-        values,
-        status=status,
-        bound=bound,
-        solver=options.solver,
-        notes=notes,
-        timings=timings,
-    )
-    timings["analysis"] = time.perf_counter() - t
-    if status == "infeasible":
-        diagnosis = diagnose_infeasibility(formulation, portfolio, elastic=elastic)
-        plan = dataclasses.replace(plan, diagnosis=diagnosis)
-    return dataclasses.replace(plan, seconds=time.perf_counter() - started, timings=timings)
+    return status, values, bound, elastic
 
 
 def _search_or_solve(
