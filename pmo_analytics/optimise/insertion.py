@@ -288,7 +288,7 @@ def make_room(
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio import generate_portfolio
     >>> from pmo_analytics.optimise.formulation import build_formulation
     >>> from pmo_analytics.optimise.heuristic import greedy_plan, satisfies
     >>> from pmo_analytics.optimise.options import OptimiseOptions

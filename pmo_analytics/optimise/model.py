@@ -553,7 +553,7 @@ class HighsModel:
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio import generate_portfolio
     >>> from pmo_analytics.optimise.formulation import build_formulation
     >>> from pmo_analytics.optimise.options import OptimiseOptions
     >>> f = build_formulation(generate_portfolio(10, n_periods=4, n_roles=2, seed=1),

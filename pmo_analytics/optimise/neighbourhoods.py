@@ -45,7 +45,7 @@ class Neighbourhoods:
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio import generate_portfolio
     >>> from pmo_analytics.optimise.formulation import build_formulation
     >>> from pmo_analytics.optimise.options import OptimiseOptions
     >>> f = build_formulation(generate_portfolio(20, seed=2), OptimiseOptions())

@@ -541,7 +541,7 @@ def search(
 
     Examples
     --------
-    >>> from pmo_analytics.synthetic import generate_portfolio
+    >>> from pmo_analytics.portfolio import generate_portfolio
     >>> from pmo_analytics.optimise.formulation import build_formulation
     >>> f = build_formulation(generate_portfolio(12, n_periods=6, n_roles=3, seed=3),
     ...                       OptimiseOptions())

@@ -28,9 +28,10 @@ def plan_values(plan: Plan | None, formulation: Formulation) -> np.ndarray | Non
     Examples
     --------
     >>> from pmo_analytics.portfolio import generate_portfolio
-    >>> from pmo_analytics.optimise import optimise
+    >>> from pmo_analytics.optimise import build_formulation, optimise
     >>> plan = optimise(generate_portfolio(8, n_periods=4, n_roles=2, seed=1))
-    >>> int(plan_values(plan, plan.formulation).sum()) == plan.n_selected
+    >>> model = build_formulation(plan.portfolio, plan.options)
+    >>> int(plan_values(plan, model).sum()) == plan.n_selected
     True
     """
     if plan is None or not plan.is_solution() or plan.solution is None:
@@ -47,10 +48,11 @@ def starts_values(
     Examples
     --------
     >>> from pmo_analytics.portfolio import generate_portfolio
-    >>> from pmo_analytics.optimise import optimise
+    >>> from pmo_analytics.optimise import build_formulation, optimise
     >>> plan = optimise(generate_portfolio(8, n_periods=4, n_roles=2, seed=1))
+    >>> model = build_formulation(plan.portfolio, plan.options)
     >>> labels = {p: str(s) for p, s in plan.starts.items()}
-    >>> bool((starts_values(labels, plan.formulation) == plan_values(plan, plan.formulation)).all())
+    >>> bool((starts_values(labels, model) == plan_values(plan, model)).all())
     True
     """
     index = formulation.option_index
