@@ -47,8 +47,10 @@ VALUE_COLUMNS = [
     "left",
     "seconds",
 ]
-#: Default solver time limit [s] of each re-optimisation in :func:`value_of_capacity`.
-VALUE_TIME_LIMIT = 20.0
+#: The share of the run's search effort each step of :func:`value_of_capacity` gets: like a
+#: frontier's points, each step's search starts from the plan of the step before (the
+#: baseline's for the first), which satisfies it.
+STEP_EFFORT = 0.2
 
 
 def _capacity_level(
@@ -109,7 +111,8 @@ def value_of_capacity(
     options : OptimiseOptions, optional
         Options of every run (shadow prices and the reasons of excluded projects are turned
         off for the re-solves, which compare selections).
-        Default: the baseline's options, else ``OptimiseOptions(time_limit=20)``.
+        Default: the baseline's options, else ``OptimiseOptions()``. Each step's search gets
+        :data:`STEP_EFFORT` of its effort and starts from the previous step's plan.
     baseline : Plan, optional
         The plan without extra capacity, made for this portfolio (saves one solve). It
         needs shadow prices (``shadow_prices=True``, the default) for the ``shadow_price``
@@ -182,15 +185,13 @@ def _value_runs(
                 "the baseline plan was made for another portfolio; pass its portfolio"
             )
         options = options or baseline.options
-    options = (options or OptimiseOptions(time_limit=VALUE_TIME_LIMIT)).replace(
-        shadow_prices=False, analysis=False
-    )
+    options = (options or OptimiseOptions()).replace(shadow_prices=False, analysis=False)
     if baseline is None:
         baseline = optimise(portfolio, options.replace(shadow_prices=True))
     steps = sweep(
         build_formulation(portfolio, options),
         portfolio,
-        options,
+        options.replace(effort=options.effort * STEP_EFFORT),
         functools.partial(_capacity_level, role=role, period=at),
         sizes,
         start=baseline,

@@ -59,6 +59,11 @@ _MIN_BUDGET_STEP = 1.0
 BUDGET_STEP_SHARE = 0.05
 
 
+#: The share of the plan's search effort each re-optimised limit gets: its search starts from
+#: the plan, which still fits the raised limit.
+LIMIT_EFFORT = 0.05
+
+
 def _tolerance(available: pd.Series) -> pd.Series:
     """How close to the limit counts as at it: 1e-6 relative (at least 1e-6)."""
     return 1e-6 * np.maximum(1.0, available.abs())
@@ -74,9 +79,11 @@ class LimitSettings:
         How many of the most promising limits to re-optimise (0: none; the gain columns
         are then blank). Default 10.
     node_limit : int
-        Branch-and-bound nodes each re-solve may search (default 300). A limit on work, not
-        on time, so the gains are the same on any machine; the plan's other search settings
-        (solver, gap, threads, seed) are kept, its time limit is not used.
+        Branch-and-bound nodes of each re-solve's search of the whole model (default 300;
+        with the engine, ``method="search"``, its final search after :data:`LIMIT_EFFORT` of
+        the plan's effort from the plan itself). A limit on work, not on time, so the gains
+        are the same on any machine; the plan's other search settings (method, solver, gap,
+        seed) are kept, its time limit is not used.
     n_jobs : int or None
         Re-solves run in parallel (see :func:`pmo_analytics.parallel.run_parallel`);
         the figures do not depend on it. Default 1.
@@ -399,9 +406,17 @@ def limit_worth(
     if not len(chosen):
         return table
     model = formulation or build_formulation(plan.portfolio, plan.options)
-    search = plan.options.replace(node_limit=settings.node_limit, time_limit=None).search
+    # the engine's searches start from the plan (a plan of every raised model): a share of the
+    # run's effort each, like a frontier's points; node_limit caps the final search
+    options = plan.options.replace(
+        node_limit=settings.node_limit,
+        time_limit=None,
+        effort=plan.options.effort * LIMIT_EFFORT,
+        shadow_prices=False,
+        analysis=False,
+    )
     tasks = [
-        (_raised(model, table.loc[i]), search, _warm_start(plan, model, table.loc[i]))
+        (_raised(model, table.loc[i]), options, _warm_start(plan, model, table.loc[i]))
         for i in chosen
     ]
     results = run_parallel(_resolve, tasks, n_jobs=settings.n_jobs, desc="limits")
@@ -511,16 +526,23 @@ def _resolve(task: tuple) -> tuple[float, float]:
     The warm start is a plan of the raised model, so the objective is never below it; the
     bound is NaN when the solver proves none.
     """
-    model, search, warm = task
+    model, options, warm = task
     objective = model.columns["objective"].to_numpy()
     x = model.column_values(warm)
     floor = float(objective @ x) + model.constant
-    solution = solve_model(model, search, warm_start=warm)
-    found = solution.objective if solution.is_solution() else -math.inf
+    if options.method == "search":
+        from .search import search  # the engine loads the solvers: imported where it runs
+
+        result = search(model, options, x, neighbour=True)
+        status, found, bound = result.status, result.objective, result.bound
+    else:
+        solution = solve_model(model, options.search, warm_start=warm)
+        status, found, bound = solution.status, solution.objective, solution.bound
+    found = found if status in ("optimal", "feasible") and found is not None else -math.inf
     best = max(found, floor)
-    if solution.status == "optimal" and found >= floor - 1e-9 * max(1.0, abs(floor)):
+    if status == "optimal" and found >= floor - 1e-9 * max(1.0, abs(floor)):
         return best, best
-    bound = solution.bound if math.isfinite(solution.bound) else math.nan
+    bound = bound if bound is not None and math.isfinite(bound) else math.nan
     return best, max(bound, best) if math.isfinite(bound) else math.nan
 
 
