@@ -24,7 +24,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 
 demo: $(VENV)/.installed
 	$(BIN)/pmo-analytics validate $(SAMPLE)
-	$(BIN)/pmo-analytics plan $(SAMPLE) --out $(OUT) --time-limit 30
+	$(BIN)/pmo-analytics plan $(SAMPLE) --out $(OUT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
