@@ -260,6 +260,7 @@ def efficient_frontier(
     budget_scales: Sequence[float] | np.ndarray | None = None,
     levels: Sequence[float] | np.ndarray | None = None,
     options: OptimiseOptions | None = None,
+    baseline: Plan | None = None,
     n_jobs: int | None = 1,
     backend: str | None = None,
     progress: bool = False,
@@ -279,6 +280,10 @@ def efficient_frontier(
         switched off). A portfolio without
         budget.csv needs ``options.budget`` — else today's level is taken as the cost of
         every candidate project, a budget that binds nothing.
+    baseline : Plan, optional
+        Today's plan of ``portfolio`` (e.g. ``optimise(portfolio, options)``, searched with the
+        full effort): no point at or above today's budget is worth less — a frontier point
+        gets only a share of the effort, and would otherwise often come out below it.
     n_jobs, backend, progress
         Parallel chains of points, see :func:`pmo_analytics.explore.sweep.sweep` and
         :func:`pmo_analytics.parallel.run_parallel`.
@@ -318,17 +323,28 @@ def efficient_frontier(
     if not np.isclose(scales, 1.0, rtol=0, atol=1e-9).any():
         scales = np.append(scales, 1.0)
     scales = np.unique(np.round(scales, 12))
+    current = int(np.flatnonzero(np.isclose(scales, 1.0, rtol=0, atol=1e-9))[0])
+    formulation = build_formulation(portfolio, options)
+    if baseline is not None and not (
+        baseline.is_solution()
+        and baseline.solution is not None
+        and formulation.fits(baseline.solution)
+    ):
+        raise OptionsError(
+            "the baseline plan does not satisfy the frontier's rules at today's budget: make "
+            "it with optimise(portfolio, options) on the same portfolio and options"
+        )
     plans = sweep(
-        build_formulation(portfolio, options),
+        formulation,
         portfolio,
         options,
         _budget_level,
         [float(s) for s in scales],
+        floor=None if baseline is None else (current, baseline),
         n_jobs=n_jobs,
         backend=backend,
         progress=progress,
         desc="frontier",
     )
     frame = pd.DataFrame({"scale": scales, "budget": scales * today})
-    current = int(np.flatnonzero(np.isclose(scales, 1.0, rtol=0, atol=1e-9))[0])
     return assemble_frontier(plans, frame, "budget", "budget", current)

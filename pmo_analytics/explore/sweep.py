@@ -70,18 +70,25 @@ def _solve_chain(task: tuple) -> list[Plan]:
 
 
 def never_falls(
-    plans: Sequence[Plan], resolve: Callable[[int, Plan], Plan], *, start: Plan | None = None
+    plans: Sequence[Plan],
+    resolve: Callable[[int, Plan], Plan],
+    *,
+    start: Plan | None = None,
+    floor: tuple[int, Plan] | None = None,
 ) -> list[Plan]:
     """The plans of a sweep (tight to loose), none worth less than a tighter level's.
 
-    A level whose plan is worth less than the best plan of the tighter levels (or ``start``)
-    is searched again from that plan: ``resolve(i, plan)``, which the search returns or
-    betters. Raises RuntimeError should it still fall short — the optimiser refused, as a warm
-    start, a plan that satisfies a looser limit.
+    A level whose plan is worth less than the best plan of the tighter levels (or ``start``,
+    or from level ``floor[0]`` on the plan ``floor[1]``, which satisfies that level and every
+    looser one) is searched again from that plan: ``resolve(i, plan)``, which the search
+    returns or betters. Raises SolverError should it still fall short — the optimiser
+    refused, as a warm start, a plan that satisfies a looser limit.
     """
     out = list(plans)
     best = start if start is not None and start.is_solution() else None
     for i, plan in enumerate(out):
+        if floor is not None and i == floor[0] and _better(floor[1], best):
+            best = floor[1] if floor[1].is_solution() else best
         if best is not None and _falls_below(plan, best):
             plan = resolve(i, best)
             if _falls_below(plan, best):
@@ -103,6 +110,7 @@ def sweep(
     values: Sequence[float],
     *,
     start: Plan | None = None,
+    floor: tuple[int, Plan] | None = None,
     n_jobs: int | None = 1,
     backend: str | None = None,
     progress: bool = False,
@@ -122,6 +130,9 @@ def sweep(
     start : Plan, optional
         A plan that satisfies every level (e.g. at a tighter level still): the first search of
         each chain starts from it, and no level ends up worth less.
+    floor : (int, Plan), optional
+        A plan that satisfies level ``floor[0]`` and every looser one (today's plan, from
+        today's level on): no level from there on ends up worth less.
     n_jobs, backend, progress, desc
         Parallel chains, see :func:`pmo_analytics.parallel.run_parallel`.
 
@@ -148,7 +159,7 @@ def sweep(
     def resolve(i: int, warm: Plan) -> Plan:
         return solve_level(level(formulation, portfolio, options, values[i]), warm)
 
-    return never_falls(plans, resolve, start=start)
+    return never_falls(plans, resolve, start=start, floor=floor)
 
 
 def tightest_bounds(plans: Sequence[Plan]) -> np.ndarray:

@@ -210,3 +210,27 @@ def test_frontier_chart_marks_today_and_the_knee_and_lists_steps(frontier, tmp_p
     svg = vlc.vegalite_to_svg(spec)
     assert "today" in svg and "knee" in svg and "Budget over the horizon" in svg
     assert save_chart(frontier_chart(frontier), tmp_path / "f.png").stat().st_size > 5_000
+
+
+# --------------------------------------------------------------------------- today's plan as a floor
+def test_no_point_from_todays_budget_on_is_below_todays_plan(sample_portfolio):
+    # a frontier point gets a share of the effort; today's plan (the full effort) is a floor
+    # for every point at or above today's budget, which it satisfies
+    options = pa.OptimiseOptions(effort=0.1, shadow_prices=False)
+    today = optimise(sample_portfolio, options)
+    frontier = efficient_frontier(
+        sample_portfolio, budget_scales=[0.9, 1.0, 1.1], options=options, baseline=today
+    )
+    points = frontier.points
+    looser = points[points["scale"] >= 1.0]
+    assert (looser["objective"] >= today.objective - 1e-9).all(), points
+    assert frontier.current["objective"] >= today.objective - 1e-9
+    assert (points["objective"].diff().dropna() >= -1e-9).all()
+
+
+def test_a_baseline_that_breaks_todays_rules_is_refused(small):
+    richer = small.replace(budget=small.budget.assign(amount=small.budget["amount"] * 3))
+    baseline = optimise(richer)
+    assert not pa.build_formulation(small, pa.OptimiseOptions()).fits(baseline.solution)
+    with pytest.raises(pa.OptionsError, match="does not satisfy the frontier's rules"):
+        efficient_frontier(small, budget_scales=SCALES, baseline=baseline)
