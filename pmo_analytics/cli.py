@@ -220,7 +220,7 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
         type=_count,
         default=LimitSettings().node_limit,
         metavar="N",
-        help="branch-and-bound nodes each of those re-solves may search "
+        help="branch-and-bound nodes of the whole-model search in each of those re-solves "
         f"(default: {LimitSettings().node_limit})",
     )
 

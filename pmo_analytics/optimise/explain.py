@@ -122,7 +122,7 @@ def limits_text(plan: Plan, limits: pd.DataFrame, *, top: int = 5) -> str:
         top
     )
     nodes = limits.attrs.get("node_limit")
-    effort = f", at most {nodes:,} search nodes each" if nodes else ""
+    effort = f" (at most {nodes:,} nodes of whole-model search each)" if nodes else ""
     lines = [
         f"what one more step of a limit is worth, re-optimised from this plan{effort} "
         f"(value: {scale.unit}; all candidates together are worth {scale.total:,.2f}):"

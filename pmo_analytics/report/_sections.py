@@ -246,7 +246,7 @@ def limits_data(plan: Plan, limits: pd.DataFrame, currency: str, *, top: int = 2
     )
     footnotes = []
     if evaluated:
-        effort = f" with at most {nodes:,} search nodes each" if nodes else ""
+        effort = f" (at most {nodes:,} nodes of whole-model search each)" if nodes else ""
         footnotes.append(
             f"{evaluated} limits re-optimised{effort}, each from this plan as its start; "
             "other tight limits are listed without a gain."
