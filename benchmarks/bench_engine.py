@@ -93,7 +93,10 @@ def _plain(formulation, solver: str) -> tuple[list[tuple[float, float]], float |
             engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=HORIZON, logPath=str(log))
             engine.tmpDir = tmp
         else:
-            engine = pulp.HiGHS(msg=False, timeLimit=HORIZON, log_file=str(log))
+            # msg=False would leave the log file empty: log to the file, not the console
+            engine = pulp.HiGHS(
+                msg=True, timeLimit=HORIZON, log_file=str(log), log_to_console=False
+            )
         prob.solve(engine)
         text = log.read_text(errors="replace") if log.exists() else ""
     if solver == "cbc":
