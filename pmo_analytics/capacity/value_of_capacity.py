@@ -2,7 +2,7 @@
 
 :func:`value_of_capacity` adds FTE of one role — in every period, or in one — re-optimises
 the portfolio at each step and reports the value each step gains, with the proven range of
-the gain where time-limited searches stop early, and the baseline plan's shadow price (the
+the gain where searches stop short of a proof, and the baseline plan's shadow price (the
 marginal value an LP around the plan gives) alongside.
 """
 
@@ -86,8 +86,8 @@ def value_of_capacity(
     only — and re-optimises the portfolio. The value gained is the re-optimised objective
     minus the baseline's (the plan without extra people).
 
-    The figures are exact only where the plans are ``optimal``; a time-limited search
-    (``feasible``) gives a plan and a bound, and the true gain lies in
+    The figures are exact only where the plans are ``optimal``; a search that stops on its
+    work budget before a proof (``feasible``) gives a plan and a bound, and the true gain lies in
     [``gain_low``, ``gain_high``]. Two facts tighten them: a plan of step k is still a plan
     with more people, so each step's search starts from the plan of the step before
     (:func:`pmo_analytics.explore.sweep.sweep`) and never finds less; and the best value cannot fall

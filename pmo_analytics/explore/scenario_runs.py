@@ -157,7 +157,7 @@ def run_scenarios(
         Names must differ (unnamed ones become "scenario N").
     options : OptimiseOptions, optional
         Base run options for every scenario (default ``OptimiseOptions(shadow_prices=False)``;
-        set a ``time_limit`` for large portfolios).
+        a smaller ``effort`` for quick looks at large portfolios, a larger one for decisions).
     base : str or None, default "base"
         Name of an extra run of the portfolio as it is, first in the table and the baseline
         of the differences; None compares with the first scenario instead.

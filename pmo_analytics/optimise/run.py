@@ -64,7 +64,8 @@ def optimise(
     ----------
     portfolio : Portfolio
     options : OptimiseOptions, optional
-        The run's configuration (defaults: strategic value, CBC, no time limit, gap 0).
+        The run's configuration (defaults: strategic value; the search engine with effort 1,
+        CBC for its final search, a 60 s safety cap, gap 0).
     **changes
         Any :class:`OptimiseOptions` field, overriding ``options`` (e.g. ``budget=5e6``,
         ``solver="highs"``, ``time_limit=60``).

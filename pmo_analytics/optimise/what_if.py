@@ -63,7 +63,7 @@ def what_if(plan: Plan, project_id: str, **changes: object) -> WhatIf:
     project_id : str
         A project of the plan's portfolio (usually one it leaves out).
     **changes
-        Options for the re-solve (e.g. ``time_limit=30``); by default the plan's own.
+        Options for the re-solve (e.g. ``effort=2``); by default the plan's own.
 
     Returns
     -------
