@@ -18,7 +18,7 @@ of a :class:`Formulation` (``with_rhs``, ``with_row``, ``with_objective``, ``wit
 
 from .assemble import plan_from_selection
 from .check import check_plan
-from .explain import limits_text, objective_words
+from .explain import limits_text, objective_words, search_words
 from .formulation import Formulation, build_formulation
 from .insertion import make_room
 from .limits import (
@@ -82,4 +82,5 @@ __all__ = [
     "value_scale",
     "objective_words",
     "limits_text",
+    "search_words",
 ]

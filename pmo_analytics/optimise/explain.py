@@ -29,6 +29,22 @@ def _money(v: float) -> str:
     return f"{v:,.0f}"
 
 
+def search_words(plan: Plan) -> str:
+    """How the plan was searched, in words: the engine and its effort, or the one solver.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Run
+    >>> search_words(Run(options=Run(method="search", effort=1.0), solver="cbc"))
+    'the search engine, effort 1'
+    >>> search_words(Run(options=Run(method="solver", effort=1.0), solver="highs"))
+    'the highs solver alone'
+    """
+    if plan.options.method == "search":
+        return f"the search engine, effort {plan.options.effort:g}"
+    return f"the {plan.solver} solver alone"
+
+
 def plan_summary_text(plan: Plan, *, top: int = 50, limits: pd.DataFrame | None = None) -> str:
     """What the command line prints after a run: status, value, spend, the selected projects."""
     lines = []
@@ -46,7 +62,7 @@ def plan_summary_text(plan: Plan, *, top: int = 50, limits: pd.DataFrame | None 
             lines.append(f"            {objective_words(plan)}")
         lines.append(f"selected    {plan.n_selected} of {len(plan.schedule)} projects")
         lines.append(f"cost        {_money(plan.total_cost)} in the horizon")
-    lines.append(f"solver      {plan.solver}, {plan.seconds:.1f} s")
+    lines.append(f"search      {search_words(plan)}, {plan.seconds:.1f} s")
     for note in plan.notes:
         lines.append(f"note        {note}")
     if len(plan.diagnosis):

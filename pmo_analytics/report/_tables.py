@@ -13,6 +13,7 @@ import pandas as pd
 
 from .._vocab import CLOSED_STATUSES
 from ..exceptions import ArgumentTypeError
+from ..optimise import search_words
 from ..portfolio import project_load
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -366,6 +367,6 @@ def summary_items(plan: Plan) -> list[tuple[str, object, str]]:
         ("Budget in the horizon", budget, "money"),
         ("Share of the budget used", budget_share(plan), "share"),
         ("Horizon", f"{horizon[0]} to {horizon[-1]} ({len(horizon)} periods)", "text"),
-        ("Solver", plan.solver, "text"),
+        ("Search", search_words(plan), "text"),
     ]
     return items

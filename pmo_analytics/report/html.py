@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import safety
 from ..exceptions import OptionsError
-from ..optimise import LimitSettings, limit_worth
+from ..optimise import LimitSettings, limit_worth, search_words
 from . import _figures as figures
 from . import _sections as sections
 from . import _tables as tables
@@ -122,7 +122,7 @@ def report_html(
     horizon = plan.portfolio.horizon
     meta = (
         f"Horizon {horizon[0]} to {horizon[-1]} · {len(plan.schedule)} projects · "
-        f"maximising {plan.options.value_basis} · solver {plan.solver}"
+        f"maximising {plan.options.value_basis} · {search_words(plan)}"
     )
     parts = _sections(
         plan,
