@@ -474,6 +474,10 @@ class _Search:
             value = float(self.objective @ values)
             tol = 1e-6 * max(1.0, abs(value))
             if self.fits(values) and value >= self.value - tol:
+                if value > self.value + tol:  # the trace records every better plan
+                    self.trace.append(
+                        (time.perf_counter() - self._t0, self.phase, value, self.work["steps"])
+                    )
                 self.x, self.value, self.proven = values, value, True
                 return
         self.offer(result.values)
