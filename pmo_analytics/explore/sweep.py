@@ -88,7 +88,7 @@ def never_falls(
     best = start if start is not None and start.is_solution() else None
     for i, plan in enumerate(out):
         if floor is not None and i == floor[0] and _better(floor[1], best):
-            best = floor[1] if floor[1].is_solution() else best
+            best = floor[1]  # a plan (``_better`` says so) that fits this level and looser ones
         if best is not None and _falls_below(plan, best):
             plan = resolve(i, best)
             if _falls_below(plan, best):

@@ -38,20 +38,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pmo_analytics.portfolio.schema import TABLES
+
 HERE = Path(__file__).resolve().parent
 BASE_DIR = HERE.parent / "bad_inputs" / "base"
-FILES = (
-    "projects",
-    "cashflows",
-    "demand",
-    "capacity",
-    "budget",
-    "criteria",
-    "scores",
-    "comparisons",
-    "dependencies",
-    "actuals",
-)
+FILES = tuple(TABLES)  # the contract's files, as the package's schema names them
 BASE: dict[str, str] = {name: (BASE_DIR / f"{name}.csv").read_text() for name in FILES}
 #: The most CPU time [s] and peak memory [MB] a refusal of too much input may take. Stated by
 #: issue 13 (5 s, 500 MB). The time is the process's CPU time (user + system), which a busy
